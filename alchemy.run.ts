@@ -1,0 +1,88 @@
+// Every Cloudflare resource Roomful uses, in the order a reader thinks about them:
+// data, then async work, then the realtime objects, then the website that binds them all.
+// `alchemy dev` runs all of it locally in Miniflare; `alchemy deploy` creates it on Cloudflare.
+import alchemy from "alchemy";
+import {
+  BunSPA,
+  D1Database,
+  DurableObjectNamespace,
+  KVNamespace,
+  Queue,
+  R2Bucket,
+  Workflow,
+} from "alchemy/cloudflare";
+import type { JobMessage } from "./src/shared/jobs.ts";
+
+const app = await alchemy("roomful");
+
+// Stage-specific names keep a personal dev stage apart from production.
+const named = (base: string) => `roomful-${base}-${app.stage}`;
+
+// --- data -----------------------------------------------------------------
+export const db = await D1Database("db", {
+  name: named("db"),
+  migrationsDir: "migrations",
+});
+export const storage = await R2Bucket("storage", { name: named("storage") });
+export const cache = await KVNamespace("cache", { title: named("cache") });
+
+// --- async work -----------------------------------------------------------
+// alchemy 0.94 in dev only wires producer and consumer together when a
+// queue's name equals its id, so both queues use their id as their name.
+export const deadLetters = await Queue("roomful-jobs-dlq", { name: "roomful-jobs-dlq" });
+export const jobs = await Queue<JobMessage>("roomful-jobs", { name: "roomful-jobs" });
+
+export const onboarding = Workflow("onboarding", {
+  workflowName: named("onboarding"),
+  className: "OnboardingWorkflow",
+});
+
+// --- realtime objects (SQLite-backed Durable Objects) ----------------------
+export const rooms = DurableObjectNamespace("room", { className: "Room", sqlite: true });
+export const presence = DurableObjectNamespace("presence", {
+  className: "Presence",
+  sqlite: true,
+});
+
+// --- the website: Bun-built React client + the API Worker -----------------
+export const website = await BunSPA("website", {
+  name: named("website"),
+  frontend: "src/client/index.html",
+  entrypoint: "src/api/index.ts",
+  compatibilityDate: "2026-07-01",
+  compatibilityFlags: ["nodejs_compat"],
+  url: true,
+  observability: { enabled: true },
+  bindings: {
+    DB: db,
+    STORAGE: storage,
+    CACHE: cache,
+    JOBS: jobs,
+    ROOM: rooms,
+    PRESENCE: presence,
+    ONBOARDING: onboarding,
+    SESSION_SECRET: alchemy.secret(process.env.SESSION_SECRET),
+    ADMIN_TOKEN: alchemy.secret(process.env.ADMIN_TOKEN),
+    APP_ENV: app.local ? "development" : "production",
+    // Browser origins allowed to call the API with credentials (comma-separated).
+    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? "",
+  },
+  eventSources: [
+    {
+      queue: jobs,
+      settings: {
+        batchSize: 10,
+        maxRetries: 3,
+        maxWaitTimeMs: 500,
+        retryDelay: 2,
+        deadLetterQueue: deadLetters,
+      },
+    },
+    { queue: deadLetters, settings: { batchSize: 10, maxRetries: 1, maxWaitTimeMs: 500 } },
+  ],
+});
+
+console.log(`Web app: ${website.url}`);
+console.log(`API:     ${website.apiUrl}`);
+
+await app.finalize();

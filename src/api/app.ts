@@ -1,0 +1,27 @@
+// The HTTP surface of Roomful, one line per resource group: read this file to see the API.
+import { Hono } from "hono";
+import { authenticate } from "./auth/guards.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { tokenRoutes } from "./auth/token-routes.ts";
+import type { AppEnv } from "./context.ts";
+import { apiCors } from "./cors.ts";
+import { handleError, handleNotFound } from "./errors.ts";
+import { healthRoutes } from "./health.ts";
+import { openApiDocument } from "./openapi.ts";
+import { usersRoutes } from "./users/routes.ts";
+import { APP_VERSION } from "../shared/version.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.onError(handleError);
+app.notFound(handleNotFound);
+
+app.use("/api/*", apiCors);
+app.use("/api/*", authenticate);
+app.use("/parties/*", authenticate);
+
+app.route("/api/health", healthRoutes);
+app.route("/api/users", usersRoutes);
+app.route("/api/auth", authRoutes);
+app.route("/api/tokens", tokenRoutes);
+app.get("/api/openapi.json", (c) => c.json(openApiDocument(APP_VERSION)));

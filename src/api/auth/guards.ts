@@ -1,0 +1,54 @@
+// Authorization helpers every route calls; none of them trust the client.
+import { createMiddleware } from "hono/factory";
+import type { User } from "../../db/schema.ts";
+import type { AppContext, AppEnv } from "../context.ts";
+import { forbidden, unauthorized } from "../errors.ts";
+import { type Principal, resolvePrincipal, type TokenScope } from "./principal.ts";
+
+/** Resolves the caller for every request; bad credentials are a 401, never anonymous. */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const isUpgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+  const principal = await resolvePrincipal(c, { allowQueryToken: isUpgrade });
+  if (principal === "invalid") throw unauthorized("The token is not valid.");
+  // Tokens are scoped: a read-only token may only read.
+  if (principal && principal.via === "token") {
+    const needed: TokenScope = ["GET", "HEAD", "OPTIONS"].includes(c.req.method) ? "read" : "write";
+    if (!principal.scopes.has(needed)) throw forbidden(`This token lacks the "${needed}" scope.`);
+  }
+  c.set("principal", principal);
+  await next();
+});
+
+export function optionalPrincipal(c: AppContext): Principal | null {
+  return c.get("principal") ?? null;
+}
+
+export function requirePrincipal(c: AppContext): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw unauthorized();
+  return principal;
+}
+
+/** A caller that is a real user (the bootstrap admin token is not one). */
+export function requireUser(c: AppContext): Principal & { user: User } {
+  const principal = requirePrincipal(c);
+  if (!principal.user) throw forbidden("This action needs a user account, not the bootstrap admin token.");
+  return principal as Principal & { user: User };
+}
+
+export function requireAdmin(c: AppContext): Principal {
+  const principal = requirePrincipal(c);
+  if (!principal.isAdmin) throw forbidden("Admins only.");
+  return principal;
+}
+
+/** The user themselves or an admin. */
+export function requireSelfOrAdmin(c: AppContext, userId: string): Principal {
+  const principal = requirePrincipal(c);
+  if (!principal.isAdmin && principal.user?.id !== userId) throw forbidden();
+  return principal;
+}
+
+export function hasScope(principal: Principal, scope: TokenScope): boolean {
+  return principal.scopes.has(scope);
+}

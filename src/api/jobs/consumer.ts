@@ -1,0 +1,49 @@
+// The queue consumer: each message names a job row in D1; the handler for its type
+// runs it, and the row records attempts, status and the last error.
+import { eq, sql } from "drizzle-orm";
+import { jobs } from "../../db/schema.ts";
+import type { Env } from "../../env.ts";
+import type { JobMessage, JobType } from "../../shared/jobs.ts";
+import { database } from "../db.ts";
+import { jobHandlers } from "./handlers.ts";
+
+/** The consumer's retry settings live in alchemy.run.ts; the delay grows with each attempt. */
+const retryDelaySeconds = (attempt: number) => Math.min(2 ** attempt, 60);
+
+export async function consumeJobs(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
+  const isDeadLetter = batch.queue.endsWith("-dlq");
+  for (const message of batch.messages) {
+    const { jobId, type } = message.body ?? ({} as JobMessage);
+    const db = database(env);
+    if (isDeadLetter) {
+      // Out of retries: the job is failed for good, with the error it last had.
+      await db.update(jobs).set({ status: "failed", updatedAt: Date.now() }).where(eq(jobs.id, jobId ?? ""));
+      message.ack();
+      continue;
+    }
+    const [job] = jobId ? await db.select().from(jobs).where(eq(jobs.id, jobId)).limit(1) : [];
+    const handler = jobHandlers[type as JobType];
+    if (!job || !handler) {
+      console.error("dropping unknown job message", message.body);
+      message.ack();
+      continue;
+    }
+    if (job.status === "done") {
+      message.ack(); // a redelivery of finished work
+      continue;
+    }
+    await db
+      .update(jobs)
+      .set({ status: "running", attempts: sql`${jobs.attempts} + 1`, updatedAt: Date.now() })
+      .where(eq(jobs.id, job.id));
+    try {
+      await handler(env, job);
+      await db.update(jobs).set({ status: "done", lastError: null, updatedAt: Date.now() }).where(eq(jobs.id, job.id));
+      message.ack();
+    } catch (error) {
+      const lastError = error instanceof Error ? error.message : String(error);
+      await db.update(jobs).set({ status: "queued", lastError, updatedAt: Date.now() }).where(eq(jobs.id, job.id));
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// One handler per job type. Handlers must be idempotent: a message can be delivered twice.
+import type { JobRow } from "../../db/schema.ts";
+import type { Env } from "../../env.ts";
+import type { JobType } from "../../shared/jobs.ts";
+import { sendWelcomeEmail } from "./welcome-email.ts";
+
+export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
+
+export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
+  "welcome-email": sendWelcomeEmail,
+};

@@ -1,0 +1,15 @@
+import type { User } from "../../db/schema.ts";
+
+/** The only shape of a user that leaves the server: never the password hash. */
+export function presentUser(user: User) {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    createdAt: new Date(user.createdAt).toISOString(),
+    updatedAt: new Date(user.updatedAt).toISOString(),
+  };
+}
+
+export type PublicUser = ReturnType<typeof presentUser>;

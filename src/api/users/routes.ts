@@ -1,0 +1,142 @@
+// /api/users: signup (public), listing (admins), and each account (the user or an admin).
+import { and, asc, eq, gt, or } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { users } from "../../db/schema.ts";
+import { newId } from "../../shared/crypto.ts";
+import { requireAdmin, requireSelfOrAdmin } from "../auth/guards.ts";
+import { hashPassword } from "../auth/password.ts";
+import type { AppEnv } from "../context.ts";
+import { database, isUniqueViolation } from "../db.ts";
+import { conflict, forbidden, notFound } from "../errors.ts";
+import { documentRoute } from "../openapi.ts";
+import { decodeCursor, encodeCursor, idParams, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
+import { presentUser } from "./present.ts";
+import { signupBody, updateUserBody } from "./schemas.ts";
+import { afterSignup } from "./signup-hooks.ts";
+
+export const usersRoutes = new Hono<AppEnv>();
+const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
+
+documentRoute({
+  method: "post",
+  path: "/api/users",
+  summary: "Sign up",
+  auth: "public",
+  body: signupBody,
+  responses: { 201: "The new user", 400: "Invalid body", 409: "Email already registered" },
+});
+usersRoutes.post("/", async (c) => {
+  const body = await readJson(c, signupBody);
+  const now = Date.now();
+  const user = {
+    id: newId(),
+    name: body.name,
+    email: body.email,
+    passwordHash: await hashPassword(body.password),
+    role: "user" as const,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await database(c.env).insert(users).values(user);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("That email is already registered.");
+    throw error;
+  }
+  await afterSignup(c.env, user.id);
+  return c.json({ user: presentUser(user) }, 201);
+});
+
+documentRoute({
+  method: "get",
+  path: "/api/users",
+  summary: "List users (paginated)",
+  auth: "admin",
+  query: pageQuery,
+  responses: { 200: "{ users, nextCursor }", 403: "Not an admin" },
+});
+usersRoutes.get("/", async (c) => {
+  requireAdmin(c);
+  const { limit, cursor } = readQuery(c, pageQuery);
+  const after = decodeCursor(cursor, cursorSchema);
+  const rows = await database(c.env)
+    .select()
+    .from(users)
+    .where(
+      after
+        ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
+        : undefined,
+    )
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  return c.json({ users: page.map(presentUser), nextCursor });
+});
+
+async function findUser(c: Parameters<typeof requireAdmin>[0], id: string) {
+  const [user] = await database(c.env).select().from(users).where(eq(users.id, id)).limit(1);
+  if (!user) throw notFound("User");
+  return user;
+}
+
+documentRoute({
+  method: "get",
+  path: "/api/users/:id",
+  summary: "Get a user",
+  auth: "the user or an admin",
+  responses: { 200: "{ user }", 403: "Someone else's account", 404: "No such user" },
+});
+usersRoutes.get("/:id", async (c) => {
+  const { id } = readParams(c, idParams);
+  requireSelfOrAdmin(c, id);
+  return c.json({ user: presentUser(await findUser(c, id)) });
+});
+
+documentRoute({
+  method: "patch",
+  path: "/api/users/:id",
+  summary: "Update a user (role: admins only)",
+  auth: "the user or an admin",
+  body: updateUserBody,
+  responses: { 200: "{ user }", 403: "Not allowed", 404: "No such user", 409: "Email taken" },
+});
+usersRoutes.patch("/:id", async (c) => {
+  const { id } = readParams(c, idParams);
+  const principal = requireSelfOrAdmin(c, id);
+  const body = await readJson(c, updateUserBody);
+  if (body.role !== undefined && !principal.isAdmin) throw forbidden("Only admins change roles.");
+  await findUser(c, id);
+  const changes = {
+    ...(body.name !== undefined && { name: body.name }),
+    ...(body.email !== undefined && { email: body.email }),
+    ...(body.role !== undefined && { role: body.role }),
+    ...(body.password !== undefined && { passwordHash: await hashPassword(body.password) }),
+    updatedAt: Date.now(),
+  };
+  try {
+    const [updated] = await database(c.env).update(users).set(changes).where(eq(users.id, id)).returning();
+    return c.json({ user: presentUser(updated!) });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("That email is already registered.");
+    throw error;
+  }
+});
+
+documentRoute({
+  method: "delete",
+  path: "/api/users/:id",
+  summary: "Delete a user and everything they own",
+  auth: "the user or an admin",
+  responses: { 204: "Deleted", 403: "Not allowed", 404: "No such user" },
+});
+usersRoutes.delete("/:id", async (c) => {
+  const { id } = readParams(c, idParams);
+  requireSelfOrAdmin(c, id);
+  await findUser(c, id);
+  // Sessions, tokens, memberships and owned rows go with the user (ON DELETE CASCADE).
+  await database(c.env).delete(users).where(eq(users.id, id));
+  return c.body(null, 204);
+});

@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+const trimmedName = z.string().trim().min(1).max(100);
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+// 8 to 256 characters: long passphrases are welcome, unbounded input to PBKDF2 is not.
+const password = z.string().min(8).max(256);
+
+export const signupBody = z.strictObject({ name: trimmedName, email, password });
+export const loginBody = z.strictObject({ email, password: z.string().min(1).max(256) });
+export const updateUserBody = z
+  .strictObject({
+    name: trimmedName.optional(),
+    email: email.optional(),
+    password: password.optional(),
+    role: z.enum(["user", "admin"]).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });

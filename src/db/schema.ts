@@ -1,0 +1,163 @@
+// The D1 schema. Migrations in `migrations/` are generated from this file
+// (`npm run db:generate`); never edit a generated migration by hand.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` */
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value: a leaked table cannot be replayed as cookies. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** JSON array of scopes, e.g. ["read","write"]. */
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_unique").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    ownerId: text("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    visibility: text("visibility", { enum: ["public", "private"] }).notNull(),
+    /** Public rooms only: any signed-in user may edit, not just members. */
+    openEditing: integer("open_editing", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("rooms_owner_idx").on(t.ownerId), index("rooms_visibility_idx").on(t.visibility)],
+);
+
+export const roomMembers = sqliteTable(
+  "room_members",
+  {
+    roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
+);
+
+export const files = sqliteTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    roomId: text("room_id").references(() => rooms.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    /** Type detected from magic bytes by the process-file job. */
+    detectedType: text("detected_type"),
+    sha256: text("sha256"),
+    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("private"),
+    r2Key: text("r2_key").notNull(),
+    status: text("status", { enum: ["uploading", "ready", "processed", "rejected"] }).notNull().default("ready"),
+    width: integer("width"),
+    height: integer("height"),
+    thumbnailKey: text("thumbnail_key"),
+    /** R2 multipart upload id while a resumable upload is in progress. */
+    uploadId: text("upload_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("files_owner_idx").on(t.ownerId), index("files_room_idx").on(t.roomId, t.createdAt)],
+);
+
+export const snapshots = sqliteTable(
+  "snapshots",
+  {
+    id: text("id").primaryKey(),
+    roomId: text("room_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    bytes: integer("bytes").notNull(),
+    checksum: text("checksum").notNull(),
+    stateVectorHash: text("state_vector_hash").notNull(),
+    createdBy: text("created_by"),
+    reason: text("reason", { enum: ["auto", "manual", "restore", "delete"] }).notNull(),
+    label: text("label"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("snapshots_room_idx").on(t.roomId, t.createdAt)],
+);
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["queued", "running", "done", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("jobs_type_status_idx").on(t.type, t.status)],
+);
+
+/** Mail handed to the local sender. `jobId` unique: a redelivered job never mails twice. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    jobId: text("job_id").notNull(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("outbox_job_unique").on(t.jobId)],
+);
+
+/** Failed logins per key (account or client address) in the current window, for brute-force limits. */
+export const loginAttempts = sqliteTable("login_attempts", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: integer("window_start").notNull(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Room = typeof rooms.$inferSelect;
+export type RoomRole = (typeof roomMembers.$inferSelect)["role"];
+export type FileRow = typeof files.$inferSelect;
+export type SnapshotRow = typeof snapshots.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;

@@ -1,0 +1,5 @@
+// The Worker's bindings, derived from the resources declared in alchemy.run.ts:
+// one source of truth, so code and deployed bindings cannot drift apart.
+import type { website } from "../alchemy.run.ts";
+
+export type Env = typeof website.Env;
