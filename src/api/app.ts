@@ -8,6 +8,8 @@ import { apiCors } from "./cors.ts";
 import { handleError, handleNotFound } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { openApiDocument } from "./openapi.ts";
+import { membersRoutes } from "./rooms/members.ts";
+import { roomsRoutes } from "./rooms/routes.ts";
 import { usersRoutes } from "./users/routes.ts";
 import { APP_VERSION } from "../shared/version.ts";
 
@@ -24,4 +26,6 @@ app.route("/api/health", healthRoutes);
 app.route("/api/users", usersRoutes);
 app.route("/api/auth", authRoutes);
 app.route("/api/tokens", tokenRoutes);
+app.route("/api/rooms", roomsRoutes);
+app.route("/api/rooms", membersRoutes);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument(APP_VERSION)));

@@ -1,0 +1,95 @@
+// /api/rooms/:id/members: who belongs to a room, with which role.
+import { and, asc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { roomMembers, users } from "../../db/schema.ts";
+import type { AppEnv } from "../context.ts";
+import { database } from "../db.ts";
+import { ApiError, forbidden, notFound } from "../errors.ts";
+import { documentRoute } from "../openapi.ts";
+import { idSchema, readJson, readParams } from "../validation.ts";
+import { managedRoom, viewableRoom } from "./load.ts";
+
+export const membersRoutes = new Hono<AppEnv>();
+
+const role = z.enum(["owner", "editor", "viewer"]);
+const addMemberBody = z
+  .strictObject({ userId: idSchema.optional(), email: z.string().trim().toLowerCase().max(254).pipe(z.email()).optional(), role })
+  .refine((b) => Boolean(b.userId) !== Boolean(b.email), { message: "Give exactly one of userId or email." });
+const memberParams = z.object({ id: idSchema, userId: idSchema });
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id/members",
+  summary: "Members of a room",
+  auth: "anyone who may view the room",
+  responses: { 200: "{ members }" },
+});
+membersRoutes.get("/:id/members", async (c) => {
+  const access = await viewableRoom(c);
+  const rows = await database(c.env)
+    .select({ userId: users.id, name: users.name, email: users.email, role: roomMembers.role, createdAt: roomMembers.createdAt })
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(eq(roomMembers.roomId, access.room.id))
+    .orderBy(asc(roomMembers.createdAt));
+  return c.json({ members: rows.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })) });
+});
+
+documentRoute({
+  method: "post",
+  path: "/api/rooms/:id/members",
+  summary: "Invite a user (by email or id) or change their role",
+  auth: "owner or admin",
+  body: addMemberBody,
+  responses: { 201: "{ member }", 404: "No such user or room", 409: "Would leave the room without an owner" },
+});
+membersRoutes.post("/:id/members", async (c) => {
+  const access = await managedRoom(c);
+  const body = await readJson(c, addMemberBody);
+  const db = database(c.env);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(body.userId ? eq(users.id, body.userId) : eq(users.email, body.email!))
+    .limit(1);
+  if (!user) throw notFound("User");
+  if (body.role !== "owner") await assertNotLastOwner(c.env, access.room.id, user.id);
+  await db
+    .insert(roomMembers)
+    .values({ roomId: access.room.id, userId: user.id, role: body.role, createdAt: Date.now() })
+    .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { role: body.role } });
+  return c.json({ member: { userId: user.id, name: user.name, email: user.email, role: body.role } }, 201);
+});
+
+documentRoute({
+  method: "delete",
+  path: "/api/rooms/:id/members/:userId",
+  summary: "Remove a member (or leave a room yourself)",
+  auth: "owner, admin, or the member themselves",
+  responses: { 204: "Removed", 404: "Not a member", 409: "Would leave the room without an owner" },
+});
+membersRoutes.delete("/:id/members/:userId", async (c) => {
+  const { userId } = readParams(c, memberParams);
+  const access = await viewableRoom(c);
+  const isSelf = c.get("principal")?.user?.id === userId;
+  if (!access.canManage && !isSelf) throw forbidden("Only the room's owner or an admin may remove members.");
+  await assertNotLastOwner(c.env, access.room.id, userId);
+  const removed = await database(c.env)
+    .delete(roomMembers)
+    .where(and(eq(roomMembers.roomId, access.room.id), eq(roomMembers.userId, userId)))
+    .returning({ userId: roomMembers.userId });
+  if (removed.length === 0) throw notFound("Member");
+  return c.body(null, 204);
+});
+
+/** A room always keeps at least one owner. */
+async function assertNotLastOwner(env: AppEnv["Bindings"], roomId: string, userId: string): Promise<void> {
+  const owners = await database(env)
+    .select({ userId: roomMembers.userId })
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, "owner")));
+  if (owners.length === 1 && owners[0]!.userId === userId) {
+    throw new ApiError(409, "last_owner", "A room needs at least one owner; make someone else owner first.");
+  }
+}

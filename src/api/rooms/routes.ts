@@ -1,0 +1,132 @@
+// /api/rooms: create, list, read, update and delete rooms.
+import { and, desc, eq, exists, lt, or, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { roomMembers, rooms } from "../../db/schema.ts";
+import { newId } from "../../shared/crypto.ts";
+import { requirePrincipal, requireUser } from "../auth/guards.ts";
+import type { AppEnv } from "../context.ts";
+import { database } from "../db.ts";
+import { documentRoute } from "../openapi.ts";
+import { decodeCursor, encodeCursor, pageQuery, readJson, readQuery } from "../validation.ts";
+import { managedRoom, viewableRoom } from "./load.ts";
+import { presentRoom } from "./present.ts";
+import { purgeRoom } from "./purge.ts";
+
+export const roomsRoutes = new Hono<AppEnv>();
+
+const roomName = z.string().trim().min(1).max(100);
+const createRoomBody = z.strictObject({
+  name: roomName,
+  visibility: z.enum(["public", "private"]),
+  openEditing: z.boolean().default(false),
+});
+const updateRoomBody = z
+  .strictObject({ name: roomName.optional(), visibility: z.enum(["public", "private"]).optional(), openEditing: z.boolean().optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });
+const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
+
+documentRoute({
+  method: "post",
+  path: "/api/rooms",
+  summary: "Create a room (the creator is its owner)",
+  auth: "signed in",
+  body: createRoomBody,
+  responses: { 201: "{ room }" },
+});
+roomsRoutes.post("/", async (c) => {
+  const { user } = requireUser(c);
+  const body = await readJson(c, createRoomBody);
+  const now = Date.now();
+  const room = { id: newId(), name: body.name, visibility: body.visibility, openEditing: body.openEditing, ownerId: user.id, createdAt: now, updatedAt: now };
+  const db = database(c.env);
+  // One batch: a room never exists without its owner membership.
+  await db.batch([
+    db.insert(rooms).values(room),
+    db.insert(roomMembers).values({ roomId: room.id, userId: user.id, role: "owner", createdAt: now }),
+  ]);
+  return c.json({ room: presentRoom(room, "owner") }, 201);
+});
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms",
+  summary: "Rooms you may see (member of, or public), newest first",
+  auth: "signed in",
+  query: pageQuery,
+  responses: { 200: "{ rooms, nextCursor }" },
+});
+roomsRoutes.get("/", async (c) => {
+  const principal = requirePrincipal(c);
+  const { limit, cursor } = readQuery(c, pageQuery);
+  const after = decodeCursor(cursor, cursorSchema);
+  const userId = principal.user?.id ?? "";
+  const db = database(c.env);
+  const isMember = exists(
+    db.select({ one: sql`1` }).from(roomMembers).where(and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId))),
+  );
+  const visible = principal.isAdmin ? undefined : or(eq(rooms.visibility, "public"), isMember);
+  const page = after
+    ? or(lt(rooms.createdAt, after.createdAt), and(eq(rooms.createdAt, after.createdAt), lt(rooms.id, after.id)))
+    : undefined;
+  const rows = await db
+    .select({ room: rooms, role: roomMembers.role })
+    .from(rooms)
+    .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
+    .where(and(visible, page))
+    .orderBy(desc(rooms.createdAt), desc(rooms.id))
+    .limit(limit + 1);
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1)?.room;
+  return c.json({
+    rooms: shown.map((row) => presentRoom(row.room, row.role)),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  });
+});
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id",
+  summary: "A room and your role in it",
+  auth: "anyone who may view the room",
+  responses: { 200: "{ room, access }", 404: "No such room, or not yours to see" },
+});
+roomsRoutes.get("/:id", async (c) => {
+  const access = await viewableRoom(c);
+  return c.json({
+    room: presentRoom(access.room, access.role),
+    access: { canView: access.canView, canEdit: access.canEdit, canManage: access.canManage },
+  });
+});
+
+documentRoute({
+  method: "patch",
+  path: "/api/rooms/:id",
+  summary: "Rename a room or change who may see and edit it",
+  auth: "owner or admin",
+  body: updateRoomBody,
+  responses: { 200: "{ room }", 403: "Not the owner", 404: "No such room" },
+});
+roomsRoutes.patch("/:id", async (c) => {
+  const access = await managedRoom(c);
+  const body = await readJson(c, updateRoomBody);
+  const [room] = await database(c.env)
+    .update(rooms)
+    .set({ ...body, updatedAt: Date.now() })
+    .where(eq(rooms.id, access.room.id))
+    .returning();
+  return c.json({ room: presentRoom(room!, access.role) });
+});
+
+documentRoute({
+  method: "delete",
+  path: "/api/rooms/:id",
+  summary: "Delete a room with its document, snapshots and files",
+  auth: "owner or admin",
+  responses: { 204: "Deleted", 403: "Not the owner", 404: "No such room" },
+});
+roomsRoutes.delete("/:id", async (c) => {
+  const access = await managedRoom(c);
+  await purgeRoom(c.env, access.room.id);
+  return c.body(null, 204);
+});

@@ -1,0 +1,20 @@
+// Creating rooms and memberships through the real REST API.
+import { expect } from "vitest";
+import { type Auth, call, json, type TestUser } from "./http.ts";
+
+export async function createRoom(
+  auth: Auth,
+  options: { name?: string; visibility?: "public" | "private"; openEditing?: boolean } = {},
+): Promise<{ id: string; name: string }> {
+  const response = await call("POST", "/api/rooms", {
+    auth,
+    body: { name: options.name ?? "Room", visibility: options.visibility ?? "private", ...(options.openEditing !== undefined && { openEditing: options.openEditing }) },
+  });
+  expect(response.status).toBe(201);
+  return (await json(response)).room;
+}
+
+export async function addMember(owner: Auth, roomId: string, member: TestUser, role: "owner" | "editor" | "viewer") {
+  const response = await call("POST", `/api/rooms/${roomId}/members`, { auth: owner, body: { email: member.email, role } });
+  expect(response.status).toBe(201);
+}
