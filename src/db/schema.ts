@@ -148,6 +148,28 @@ export const outbox = sqliteTable(
   (t) => [uniqueIndex("outbox_job_unique").on(t.jobId)],
 );
 
+/** Created by the onboarding workflow: the profile first, then its default settings. */
+export const userProfiles = sqliteTable("user_profiles", {
+  userId: text("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+  displayName: text("display_name").notNull(),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+});
+
+/** Each onboarding step's state per workflow instance, written by the step itself. */
+export const workflowSteps = sqliteTable(
+  "workflow_steps",
+  {
+    instanceId: text("instance_id").notNull(),
+    step: text("step").notNull(),
+    status: text("status", { enum: ["running", "done", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.instanceId, t.step] })],
+);
+
 /** Failed logins per key (account or client address) in the current window, for brute-force limits. */
 export const loginAttempts = sqliteTable("login_attempts", {
   key: text("key").primaryKey(),
@@ -161,3 +183,4 @@ export type RoomRole = (typeof roomMembers.$inferSelect)["role"];
 export type FileRow = typeof files.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
+export type WorkflowStepRow = typeof workflowSteps.$inferSelect;
