@@ -1,0 +1,10 @@
+// The editor's extension list. The React client and the Worker both build their schema from
+// this one array, so a document the server writes is always one the editor can open.
+import type { AnyExtension } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+
+export const extensions: AnyExtension[] = [
+  // The client adds Collaboration, which brings its own Yjs-aware undo; Tiptap's own history
+  // (v3 calls it `undoRedo`) would fight it. Collaboration adds no nodes, so the schema is this.
+  StarterKit.configure({ undoRedo: false }),
+];
