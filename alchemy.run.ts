@@ -66,6 +66,16 @@ export const website = await BunSPA("website", {
     APP_ENV: app.local ? "development" : "production",
     // Browser origins allowed to call the API with credentials (comma-separated).
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? "",
+    // Largest single-request upload (POST /api/upload); bigger files use the multipart flow.
+    MAX_UPLOAD_BYTES: process.env.MAX_UPLOAD_BYTES ?? String(100 * 1024 * 1024),
+    // First retry delay of a failed job; each later retry doubles it (capped at 60 s).
+    JOB_RETRY_DELAY_SECONDS: process.env.JOB_RETRY_DELAY_SECONDS ?? "2",
+    // "outbox" (default: mail is written to D1, readable at GET /api/outbox) or "http"
+    // (POSTs to MAIL_API_URL, a Resend-compatible API, with MAIL_API_KEY).
+    MAIL_SENDER: process.env.MAIL_SENDER ?? "outbox",
+    MAIL_FROM: process.env.MAIL_FROM ?? "Roomful <hello@roomful.local>",
+    MAIL_API_URL: process.env.MAIL_API_URL ?? "",
+    ...(process.env.MAIL_API_KEY ? { MAIL_API_KEY: alchemy.secret(process.env.MAIL_API_KEY) } : {}),
   },
   eventSources: [
     {

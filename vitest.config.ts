@@ -37,6 +37,12 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token",
             APP_ENV: "test",
             ALLOWED_ORIGINS: "http://localhost:3000",
+            // Small enough that tests cross it quickly, big enough for a three-part upload.
+            MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
+            JOB_RETRY_DELAY_SECONDS: "0",
+            MAIL_SENDER: "outbox",
+            MAIL_FROM: "Roomful <hello@roomful.test>",
+            MAIL_API_URL: "",
             TEST_MIGRATIONS: migrations,
           },
         },

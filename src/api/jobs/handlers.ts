@@ -2,10 +2,12 @@
 import type { JobRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { JobType } from "../../shared/jobs.ts";
+import { processFile } from "./process-file.ts";
 import { sendWelcomeEmail } from "./welcome-email.ts";
 
 export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
 
 export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
   "welcome-email": sendWelcomeEmail,
+  "process-file": processFile,
 };

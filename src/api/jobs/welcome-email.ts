@@ -1,8 +1,9 @@
-// The welcome email: rendered here, handed to the outbox (the local mail sender).
+// The welcome email: rendered here, handed to the configured mail sender.
 import { eq } from "drizzle-orm";
-import { outbox, users, type JobRow } from "../../db/schema.ts";
+import { users, type JobRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../db.ts";
+import { mailSender } from "../mail/sender.ts";
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
@@ -14,9 +15,6 @@ export async function sendWelcomeEmail(env: Env, job: JobRow): Promise<void> {
   const subject = "Welcome to Roomful";
   const text = `Hi ${user.name},\n\nYour Roomful account is ready. Open a room and invite someone to write with you.\n`;
   const html = `<p>Hi ${escapeHtml(user.name)},</p><p>Your Roomful account is ready. Open a room and invite someone to write with you.</p>`;
-  // jobId is unique in the outbox: a redelivered job does not mail twice.
-  await database(env)
-    .insert(outbox)
-    .values({ id: crypto.randomUUID(), jobId: job.id, to: user.email, subject, text, html })
-    .onConflictDoNothing({ target: outbox.jobId });
+  // The job id is the idempotency key: a redelivered job does not mail twice.
+  await mailSender(env).send({ to: user.email, subject, text, html }, job.id);
 }

@@ -1,7 +1,17 @@
-// What happens after an account is created: the welcome email goes through the queue.
+// What happens after an account is created: the onboarding workflow (profile, welcome
+// email through the queue, default settings).
 import type { Env } from "../../env.ts";
+import { welcomeJobId } from "../../workflows/onboarding.ts";
+import { startOnboarding } from "../../workflows/start.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 
 export async function afterSignup(env: Env, userId: string): Promise<void> {
-  await enqueueJob(env, "welcome-email", { userId });
+  try {
+    await startOnboarding(env, userId);
+  } catch (error) {
+    // The account exists either way; at least the welcome email must go out. Its job id
+    // is the one the workflow uses, so a later onboarding run does not mail twice.
+    console.error(`could not start onboarding for ${userId}:`, error);
+    await enqueueJob(env, "welcome-email", { userId }, { id: welcomeJobId(userId) });
+  }
 }

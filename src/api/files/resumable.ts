@@ -1,0 +1,152 @@
+// The resumable flow for files above the single-request limit, on R2's multipart API:
+// create → upload parts (any order, retry any part) → complete, or abort. The D1 row
+// exists from the start with status "uploading" and is invisible until completed.
+// The client keeps each part's etag; a part can be re-sent until completion.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { files, type FileRow } from "../../db/schema.ts";
+import { newId } from "../../shared/crypto.ts";
+import { requireUser } from "../auth/guards.ts";
+import type { AppContext, AppEnv } from "../context.ts";
+import { database } from "../db.ts";
+import { ApiError, badRequest, forbidden, notFound, tooLarge } from "../errors.ts";
+import { enqueueJob } from "../jobs/enqueue.ts";
+import { documentRoute } from "../openapi.ts";
+import { idSchema, readJson, readParams } from "../validation.ts";
+import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts";
+import { PART_SIZE } from "./r2-writer.ts";
+import { canWriteRoom, updateFile } from "./store.ts";
+
+export const resumableRoutes = new Hono<AppEnv>();
+
+/** R2 allows 10,000 parts; at our part size that is about 48 GiB, far above any need here. */
+const MAX_MULTIPART_BYTES = 5 * 1024 ** 3;
+const MAX_PARTS = 10_000;
+
+const createBody = z.strictObject({
+  name: z.string().min(1).max(500),
+  size: z.number().int().min(1).max(MAX_MULTIPART_BYTES),
+  contentType: z.string().max(200).optional(),
+  roomId: z.string().uuid().optional(),
+  visibility: z.enum(["private", "public"]).default("private"),
+});
+const partParams = z.object({ id: idSchema, part: z.coerce.number().int().min(1).max(MAX_PARTS) });
+const completeBody = z.strictObject({
+  parts: z
+    .array(z.strictObject({ partNumber: z.number().int().min(1).max(MAX_PARTS), etag: z.string().min(1).max(200) }))
+    .min(1)
+    .max(MAX_PARTS),
+});
+
+/** The caller's own upload in progress; anyone else's is a 404. */
+async function ownUpload(c: AppContext, id: string): Promise<FileRow & { uploadId: string }> {
+  const principal = requireUser(c);
+  const [row] = await database(c.env)
+    .select()
+    .from(files)
+    .where(and(eq(files.id, id), eq(files.ownerId, principal.user.id), eq(files.status, "uploading")))
+    .limit(1);
+  if (!row?.uploadId) throw notFound("Upload");
+  return row as FileRow & { uploadId: string };
+}
+
+documentRoute({
+  method: "post",
+  path: "/api/upload/multipart",
+  summary: "Start a resumable upload",
+  auth: "signed in; room editors for roomId",
+  body: createBody,
+  responses: { 201: "{ id, uploadId, partSize, partCount }", 403: "May not write to that room" },
+});
+resumableRoutes.post("/", async (c) => {
+  const principal = requireUser(c);
+  const body = await readJson(c, createBody);
+  if (body.roomId && !(await canWriteRoom(c.env, body.roomId, principal))) {
+    throw forbidden("You may not add files to that room.");
+  }
+  const id = newId();
+  const key = `files/${id}`;
+  const contentType = sanitizeContentType(body.contentType);
+  const upload = await c.env.STORAGE.createMultipartUpload(key, { httpMetadata: { contentType } });
+  await database(c.env).insert(files).values({
+    id,
+    ownerId: principal.user.id,
+    roomId: body.roomId ?? null,
+    name: sanitizeFileName(body.name),
+    size: body.size,
+    contentType,
+    visibility: body.visibility,
+    r2Key: key,
+    status: "uploading",
+    uploadId: upload.uploadId,
+  });
+  return c.json({ id, uploadId: upload.uploadId, partSize: PART_SIZE, partCount: Math.ceil(body.size / PART_SIZE) }, 201);
+});
+
+documentRoute({
+  method: "put",
+  path: "/api/upload/multipart/:id/parts/:part",
+  summary: "Upload one part (raw body; every part but the last exactly partSize bytes)",
+  auth: "the uploader",
+  responses: { 200: "{ partNumber, etag }", 404: "No such upload", 413: "Part too large" },
+});
+resumableRoutes.put("/:id/parts/:part", async (c) => {
+  const { id, part } = readParams(c, partParams);
+  const row = await ownUpload(c, id);
+  const length = Number(c.req.header("content-length"));
+  if (!Number.isInteger(length) || length < 1) {
+    throw new ApiError(411, "length_required", "Send the part with a Content-Length.");
+  }
+  if (length > PART_SIZE) throw tooLarge(`Parts may be at most ${PART_SIZE} bytes.`);
+  const upload = c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId);
+  // The request body has a known length, so R2 can take the stream as is.
+  const uploaded = await upload.uploadPart(part, c.req.raw.body!);
+  return c.json({ partNumber: uploaded.partNumber, etag: uploaded.etag });
+});
+
+documentRoute({
+  method: "post",
+  path: "/api/upload/multipart/:id/complete",
+  summary: "Finish a resumable upload",
+  auth: "the uploader",
+  body: completeBody,
+  responses: { 201: "The file's metadata", 400: "Parts missing or wrong", 404: "No such upload" },
+});
+resumableRoutes.post("/:id/complete", async (c) => {
+  const { id } = readParams(c, z.object({ id: idSchema }));
+  const row = await ownUpload(c, id);
+  const { parts } = await readJson(c, completeBody);
+  const upload = c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId);
+  let object: R2Object;
+  try {
+    object = await upload.complete(parts.sort((a, b) => a.partNumber - b.partNumber));
+  } catch (error) {
+    throw badRequest(`R2 refused the parts: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (object.size !== row.size) {
+    await c.env.STORAGE.delete(row.r2Key);
+    await database(c.env).delete(files).where(eq(files.id, id));
+    throw badRequest(`The upload has ${object.size} bytes, not the ${row.size} announced; it was discarded.`);
+  }
+  // The SHA-256 and type are filled in by the process-file job, which reads the object.
+  const ready = { status: "ready" as const, uploadId: null, createdAt: Date.now() };
+  await updateFile(c.env, id, ready);
+  await enqueueJob(c.env, "process-file", { fileId: id });
+  return c.json(presentFile({ ...row, ...ready }), 201);
+});
+
+documentRoute({
+  method: "delete",
+  path: "/api/upload/multipart/:id",
+  summary: "Abort a resumable upload",
+  auth: "the uploader",
+  responses: { 204: "Aborted", 404: "No such upload" },
+});
+resumableRoutes.delete("/:id", async (c) => {
+  const { id } = readParams(c, z.object({ id: idSchema }));
+  const row = await ownUpload(c, id);
+  await c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId).abort();
+  await database(c.env).delete(files).where(eq(files.id, id));
+  return c.body(null, 204);
+});
