@@ -1,8 +1,217 @@
-// The global presence Durable Object (one instance): who is online, and chat.
-// Filled in by the presence/chat issue; the binding is live from the start.
-import { Server } from "partyserver";
+// The global presence Durable Object (one instance, named "global"): who is online, which
+// room each tab views, and chat. It only wires sockets, storage and alarms together; the
+// protocol, history, grace period and access checks live in src/rooms/presence/.
+import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Env } from "../env.ts";
+import { type Channel, type ChatMessage, parseClientFrame } from "../shared/chat-protocol.ts";
+import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./presence/access.ts";
+import * as chat from "./presence/chat.ts";
+import { send, presenceChange } from "./presence/fanout.ts";
+import { LEAVE_GRACE_MS, PendingLeaves } from "./presence/grace.ts";
+import { claimedIdentity, type Identity, verifiedIdentity } from "./presence/identity.ts";
+import { type Author, MessageStore, type Page } from "./presence/messages.ts";
+import { RateLimiter } from "./presence/rate-limit.ts";
+import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./presence/roster.ts";
+import { migrate } from "./presence/schema.ts";
 
-export class Presence extends Server<Env> {
+export type PostResult =
+  | { ok: true; message: ChatMessage }
+  | { ok: false; code: "rate_limited"; message: string; retryAfterMs: number };
+
+export class Presence extends Server<Env> implements chat.ChatHost {
   static options = { hibernate: true };
+
+  readonly messages: MessageStore;
+  readonly limiter = new RateLimiter();
+  readonly leaves: PendingLeaves;
+  readonly visible: VisibleRooms;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Synchronous, so RPC calls (which skip partyserver's onStart) also find the tables.
+    migrate(ctx.storage.sql);
+    this.messages = new MessageStore(ctx.storage);
+    this.leaves = new PendingLeaves(ctx.storage);
+    this.visible = new VisibleRooms(ctx.storage);
+    // Keep-alive pings are answered by the runtime without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  // --- connection lifecycle ------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    // Only upgrades signed by the Worker become connections (see presence/identity.ts).
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket" && !(await verifiedIdentity(this.env, request.headers))) {
+      return Response.json({ error: { code: "unauthorized", message: "Connect through /api/chat." } }, { status: 401 });
+    }
+    return super.fetch(request);
+  }
+
+  // fetch() above verified the signature; from here on the request's identity is trusted.
+  override getConnectionTags(_connection: Connection, { request }: ConnectionContext): string[] {
+    const who = claimedIdentity(request.headers);
+    return who ? [userTag(who.id)] : [];
+  }
+
+  override async onConnect(connection: Connection, { request }: ConnectionContext): Promise<void> {
+    const who = claimedIdentity(request.headers) as Identity;
+    const now = Date.now();
+    // Decided before any await (partyserver accepts the socket in the same turn), so two tabs
+    // opening at once announce the user only once.
+    const otherTabs = [...this.getConnections(userTag(who.id))].some((c) => c.id !== connection.id);
+    const resumed = this.leaves.cancel(who.id);
+    connection.setState({ userId: who.id, name: who.name, isAdmin: who.isAdmin, room: null, roomPublic: false, channels: [], lastActive: now } satisfies ConnState);
+    const entry = this.roster().get(who.id)!;
+    if (!otherTabs && !resumed) presenceChange(this.getConnections(), (c) => this.viewerOf(c), "join", entry, { without: connection.id });
+    this.visible.replace(who.id, await memberRoomIds(this.env, who.id));
+    const viewer = this.viewerOf(connection)!;
+    send(connection, { type: "welcome", you: redact(entry, viewer), online: this.online().map((e) => redact(e, viewer)) });
+  }
+
+  override async onMessage(connection: Connection, raw: WSMessage): Promise<void> {
+    const state = stateOf(connection);
+    if (!state) return;
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) {
+      // Answered, otherwise ignored: a bad frame never reaches storage or other sockets.
+      return send(connection, { type: "error", code: "bad_frame", message: parsed.message, details: parsed.details });
+    }
+    const frame = parsed.frame;
+    this.setState(connection, (s) => ({ ...s, lastActive: Date.now() }));
+    try {
+      switch (frame.type) {
+        case "view":
+          return await this.view(connection, state, frame.room);
+        case "subscribe":
+          return await chat.subscribe(this, connection, state, frame);
+        case "unsubscribe":
+          return chat.unsubscribe(this, connection, state, frame);
+        case "history":
+          return chat.history(this, connection, state, frame);
+        case "send":
+          return await chat.sendMessage(this, connection, state, frame);
+        case "edit":
+          return await chat.editMessage(this, connection, state, frame);
+        case "delete":
+          return await chat.deleteMessage(this, connection, state, frame);
+        case "typing":
+          return chat.typing(this, connection, state, frame);
+      }
+    } catch (error) {
+      console.error(`presence: ${frame.type} failed`, error);
+      send(connection, { type: "error", code: "internal", message: "Something went wrong on our side." });
+    }
+  }
+
+  override async onClose(connection: Connection): Promise<void> {
+    const state = stateOf(connection);
+    if (!state) return;
+    // The closing socket is no longer OPEN, so add it back to see the roster as it was.
+    const others = [...this.getConnections(userTag(state.userId))].filter((c) => c.id !== connection.id);
+    const before = rosterFrom([...others, connection]).get(state.userId)!;
+    const after = rosterFrom(others).get(state.userId);
+    if (after) {
+      if (!sameRooms(before, after)) this.broadcastPresence("update", after, { before });
+      return;
+    }
+    // The user's last tab: announce the leave only if they have not come back by the deadline.
+    this.leaves.hold(before, Date.now() + LEAVE_GRACE_MS);
+    await this.scheduleAlarm();
+  }
+
+  override onError(connection: Connection, error: unknown): void {
+    console.warn(`presence: socket ${connection.id} errored`, error);
+  }
+
+  override async onAlarm(): Promise<void> {
+    for (const entry of this.leaves.takeDue(Date.now())) {
+      if (this.roster().has(entry.id)) continue; // back on another tab meanwhile
+      this.visible.forget(entry.id);
+      this.broadcastPresence("leave", entry);
+    }
+    await this.scheduleAlarm();
+  }
+
+  // --- RPC for the Worker (REST routes) --------------------------------------------
+
+  /** Everyone online, unredacted: the Worker filters rooms by the caller's access. */
+  online(): RosterEntry[] {
+    const live = this.roster();
+    const pending = this.leaves.all().filter((e) => !live.has(e.id));
+    return [...live.values(), ...pending];
+  }
+
+  history(channel: Channel, before: number | undefined, limit: number): Page {
+    return this.messages.page(channel, before, limit);
+  }
+
+  /** A message from REST (e.g. an admin script); the Worker checked access to the channel. */
+  post(channel: Channel, author: Author, body: string): PostResult {
+    // The bootstrap admin token is not a user and is not rate limited.
+    const wait = author.id ? this.limiter.take(author.id) : 0;
+    if (wait > 0) return { ok: false, code: "rate_limited", message: "Too many messages; slow down.", retryAfterMs: wait };
+    return { ok: true, message: chat.publish(this, channel, author, body) };
+  }
+
+  /** For room deletion: forget a channel's history and drop its subscribers. */
+  dropChannel(channel: Channel): void {
+    this.messages.dropChannel(channel);
+    for (const connection of this.getConnections()) {
+      if (!stateOf(connection)?.channels.includes(channel)) continue;
+      this.setState(connection, (s) => ({ ...s, channels: s.channels.filter((c) => c !== channel) }));
+      send(connection, { type: "unsubscribed", channel });
+    }
+  }
+
+  // --- ChatHost + helpers ------------------------------------------------------------
+
+  connections(): Iterable<Connection> {
+    return this.getConnections();
+  }
+
+  setState(connection: Connection, change: (state: ConnState) => ConnState): void {
+    const state = stateOf(connection);
+    if (state) connection.setState(change(state));
+  }
+
+  /** Also remembers the answer for presence redaction: members see who is in a private room. */
+  async roomView(userId: string, roomId: string): Promise<RoomView> {
+    const view = await roomViewFor(this.env, userId, roomId);
+    this.visible.set(userId, roomId, view.canView && !view.public);
+    return view;
+  }
+
+  private roster(): Map<string, RosterEntry> {
+    return rosterFrom(this.getConnections());
+  }
+
+  private viewerOf(connection: Connection): Viewer | null {
+    const state = stateOf(connection);
+    return state && { isAdmin: state.isAdmin, privateRooms: this.visible.of(state.userId) };
+  }
+
+  private broadcastPresence(event: "join" | "update" | "leave", entry: RosterEntry, options: { without?: string; before?: RosterEntry } = {}) {
+    presenceChange(this.getConnections(), (c) => this.viewerOf(c), event, entry, options);
+  }
+
+  /** A tab reports the room it is viewing; checked against D1 so nobody can claim a private room. */
+  private async view(connection: Connection, state: ConnState, room: string | null): Promise<void> {
+    let roomPublic = false;
+    if (room) {
+      const access = await this.roomView(state.userId, room);
+      if (!access.canView) return send(connection, { type: "error", code: "not_found", message: "No such room." });
+      roomPublic = access.public;
+    }
+    const before = this.roster().get(state.userId);
+    this.setState(connection, (s) => ({ ...s, room, roomPublic }));
+    const after = this.roster().get(state.userId)!;
+    if (!sameRooms(before, after)) this.broadcastPresence("update", after, { before });
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const next = this.leaves.nextDeadline();
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
 }

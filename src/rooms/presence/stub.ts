@@ -1,0 +1,21 @@
+// The Worker's view of the presence object: its RPC methods, typed by hand like roomStub
+// (inferring them through partyserver's generics is slow and brittle).
+import type { Env } from "../../env.ts";
+import type { Channel } from "../../shared/chat-protocol.ts";
+import type { PostResult } from "../presence.ts";
+import type { Author, Page } from "./messages.ts";
+import type { RosterEntry } from "./roster.ts";
+
+export interface PresenceRpc {
+  online(): Promise<RosterEntry[]>;
+  history(channel: Channel, before: number | undefined, limit: number): Promise<Page>;
+  post(channel: Channel, author: Author, body: string): Promise<PostResult>;
+  /** Call when a room is deleted: `dropChannel(roomChannel(roomId))`. */
+  dropChannel(channel: Channel): Promise<void>;
+}
+
+/** The one global instance. Shard by channel or by user here when it is outgrown (README). */
+export function presenceStub(env: Env): DurableObjectStub & PresenceRpc {
+  const namespace = env.PRESENCE as unknown as DurableObjectNamespace;
+  return namespace.getByName("global") as unknown as DurableObjectStub & PresenceRpc;
+}

@@ -1,0 +1,80 @@
+// A test client for /api/chat: opens the socket through the real Worker, records every frame,
+// and waits for a matching frame with a timeout (never a fixed sleep).
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { ClientFrame, ServerFrame } from "../../src/shared/chat-protocol.ts";
+import { type Auth, BASE } from "./http.ts";
+
+export class ChatSocket {
+  /** Every frame received, in order. */
+  readonly frames: ServerFrame[] = [];
+  #waiters: Array<() => void> = [];
+  closed = false;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (event: MessageEvent) => {
+      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    ws.addEventListener("close", () => {
+      this.closed = true;
+    });
+  }
+
+  static async open(auth: Auth): Promise<ChatSocket> {
+    const response = await connect(auth);
+    expect(response.status).toBe(101);
+    const ws = response.webSocket!;
+    const socket = new ChatSocket(ws);
+    ws.accept();
+    await socket.next((f) => f.type === "welcome");
+    return socket;
+  }
+
+  send(frame: ClientFrame | Record<string, unknown> | string | ArrayBuffer): void {
+    this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
+  }
+
+  /** The first frame (received so far or later) matching `match`, else fails after `timeoutMs`. */
+  async next<T extends ServerFrame>(match: (frame: ServerFrame) => boolean, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found as T;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`No matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Frames matching `match` received so far. */
+  all<T extends ServerFrame>(match: (frame: ServerFrame) => boolean): T[] {
+    return this.frames.filter(match) as T[];
+  }
+
+  close(): void {
+    this.ws.close(1000, "bye");
+  }
+}
+
+export function connect(auth: Auth, headers: Record<string, string> = {}): Promise<Response> {
+  const h = new Headers({ upgrade: "websocket", ...headers });
+  if (auth.cookie) h.set("cookie", auth.cookie);
+  if (auth.token) h.set("authorization", `Bearer ${auth.token}`);
+  return exports.default.fetch(new Request(`${BASE}/api/chat`, { headers: h }));
+}
+
+// Frame matchers.
+export const presenceOf = (userId: string, event?: "join" | "update" | "leave") => (f: ServerFrame) =>
+  f.type === "presence" && f.user.id === userId && (!event || f.event === event);
+export const messageWith = (body: string) => (f: ServerFrame) => f.type === "message" && f.message.body === body;
+export const errorWith = (code: string, ref?: string) => (f: ServerFrame) => f.type === "error" && f.code === code && (ref === undefined || f.ref === ref);
+
+/** expect.poll with room for a loaded machine (the default gives up after 1 s). */
+export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 5_000, interval: 20 });
