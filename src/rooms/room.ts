@@ -1,13 +1,354 @@
-// One room: a Durable Object holding the room's Yjs document and awareness.
+// One room: a Durable Object holding the room's Yjs document and awareness, built on
+// y-partyserver's YServer (which speaks the y-websocket sync + awareness protocol).
+//
+// What this class adds to YServer:
+// - durability: every applied update is appended to SQLite in the same turn, before any
+//   other client can see it (the output gate holds outgoing frames until the write commits);
+// - frame policing: size limit, malformed frames and invalid updates close only their own
+//   connection; a document over its cap refuses further growth;
+// - compaction, snapshots to R2 on a debounced alarm, restore from R2 when storage is empty;
+// - RPC methods the Worker's REST routes call.
+import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
+import * as Y from "yjs";
 import type { Env } from "../env.ts";
+import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
+import { byteLength, classifyFrame, toBytes } from "./frames.ts";
+import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
+import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
+import {
+  latestSnapshot,
+  readSnapshotState,
+  SNAPSHOT_DEBOUNCE_MS,
+  SNAPSHOT_MAX_WAIT_MS,
+  type SnapshotRequest,
+  stateChecksum,
+  writeSnapshot,
+} from "./snapshots.ts";
+import { DocumentStorage } from "./storage.ts";
+import type { SnapshotRow } from "../db/schema.ts";
 
-export class Room extends YServer<Env> {
+type ConnectionState = {
+  userId: string;
+  name: string;
+  role: RoomRole;
+  awarenessClocks?: AwarenessClocks;
+  /** Set once the client sent a custom message: only then may we send it text frames
+   *  (the stock y-websocket client cannot parse them). */
+  speaksCustomMessages?: boolean;
+};
+type RoomConnection = Connection<ConnectionState>;
+
+/** Compact the update log once it holds this many updates or bytes. */
+const COMPACT_AFTER_UPDATES = 500;
+const COMPACT_AFTER_BYTES = 1024 * 1024;
+
+const META_DIRTY_SINCE = "snapshot_dirty_since";
+const META_LAST_EDIT = "snapshot_last_edit";
+const META_LAST_CHECKSUM = "snapshot_last_checksum";
+
+/** Origin of updates applied by the server itself (REST, restore, reload). */
+export const SERVER_ORIGIN = "roomful-server";
+
+export class Room extends YServer {
   static options = { hibernate: true };
+  // YServer's debounced onSave only drives compaction here; durability never waits for it.
+  static callbackOptions = { debounceWait: 2_000, debounceMaxWait: 10_000 };
+
+  #storage!: DocumentStorage;
+  #limits!: RoomLimits;
+  #persistFailed = false;
+  #destroyed = false;
+  #alarmAt: number | null = null;
+
+  get #env(): Env {
+    return this.env as unknown as Env;
+  }
+
+  // ---- loading and persistence -------------------------------------------------
+
+  /** Runs inside YServer.onStart before YServer registers its own listeners. */
+  async onLoad(): Promise<void> {
+    this.#limits = roomLimits(this.#env);
+    this.#storage = new DocumentStorage(this.ctx.storage);
+    if (this.#storage.isEmpty()) await this.#restoreFromLatestSnapshot();
+    const stored = this.#storage.load();
+    this.document.transact(() => {
+      if (stored.state) Y.applyUpdate(this.document, stored.state);
+      for (const update of stored.updates) Y.applyUpdate(this.document, update);
+    }, SERVER_ORIGIN);
+    // Registered before YServer's broadcast listener, so persistence runs first.
+    this.document.on("update", this.#persist);
+    // Returning nothing: a returned Doc would be re-applied after our listener exists.
+  }
+
+  #persist = (update: Uint8Array): void => {
+    // Never throw from a Yjs update listener: Yjs would stop emitting updates for this doc.
+    try {
+      this.#storage.append(update);
+      this.#noteEdit();
+    } catch (error) {
+      console.error(`room ${this.name}: persisting an update failed`, error);
+      this.#persistFailed = true;
+    }
+  };
+
+  async #restoreFromLatestSnapshot(): Promise<void> {
+    const snapshot = await latestSnapshot(this.#env, this.name);
+    if (!snapshot) return;
+    const state = await readSnapshotState(this.#env, snapshot);
+    if (!state) return;
+    this.#storage.compact(state);
+    this.#storage.setMeta(META_LAST_CHECKSUM, snapshot.checksum);
+  }
+
+  /** Debounced by YServer; compacts the log when it has grown. */
+  async onSave(): Promise<void> {
+    if (this.#destroyed || this.#persistFailed) return;
+    const { logCount, logBytes } = this.#storage.stats;
+    if (logCount >= COMPACT_AFTER_UPDATES || logBytes >= COMPACT_AFTER_BYTES) this.compactNow();
+  }
+
+  /** Merges the log into one state (a single transaction). */
+  compactNow(): void {
+    this.#storage.compact(Y.encodeStateAsUpdate(this.document));
+  }
+
+  // ---- connections ---------------------------------------------------------------
+
+  async onConnect(connection: RoomConnection, ctx: ConnectionContext): Promise<void> {
+    // The Worker authorized this connection and set these headers itself, stripping any
+    // the client sent; nothing else reaches the object (see src/api/rooms/socket.ts).
+    const headers = ctx.request.headers;
+    const role = headers.get(TRUSTED_HEADERS.role) as RoomRole | null;
+    const userId = headers.get(TRUSTED_HEADERS.userId);
+    if (!role || !userId) {
+      connection.close(CloseCode.forbidden, "Not authorized");
+      return;
+    }
+    connection.setState({ userId, name: headers.get(TRUSTED_HEADERS.userName) ?? "", role });
+    await super.onConnect(connection, ctx);
+  }
+
+  /** `{"type":"hello"}` from a y-partyserver client opts it in to notices: its access, size warnings. */
+  onCustomMessage(connection: RoomConnection, message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return this.#reject(connection, CloseCode.malformed, "Custom message is not JSON");
+    }
+    if ((parsed as { type?: unknown })?.type !== "hello") return;
+    connection.setState((prev) => ({ ...(prev as ConnectionState), speaksCustomMessages: true }));
+    this.#notify(connection, { type: "access", role: connection.state!.role, readOnly: this.isReadOnly(connection) });
+    this.#warnIfNearlyFull(connection);
+  }
+
+  #notify(connection: RoomConnection, notice: Record<string, unknown>): void {
+    if (connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, JSON.stringify(notice));
+  }
+
+  isReadOnly(connection: RoomConnection): boolean {
+    return connection.state?.role !== "editor";
+  }
+
+  onMessage(connection: RoomConnection, message: WSMessage): void | Promise<void> {
+    if (this.#destroyed) return;
+    if (byteLength(message) > this.#limits.maxMessageBytes) {
+      this.#reject(connection, CloseCode.tooLarge, `Message over ${this.#limits.maxMessageBytes} bytes`);
+      return;
+    }
+    if (typeof message === "string") {
+      // y-partyserver's custom messages; anything else is not our protocol.
+      if (!message.startsWith("__YPS:")) return this.#reject(connection, CloseCode.malformed, "Unexpected text frame");
+      return super.onMessage(connection, message);
+    }
+    const frame = classifyFrame(toBytes(message));
+    switch (frame.kind) {
+      case "malformed":
+        return this.#reject(connection, CloseCode.malformed, `Malformed frame: ${frame.reason}`);
+      case "update":
+        return this.#applyClientUpdate(connection, frame.update);
+      case "awareness":
+        connection.setState((prev) => ({
+          ...(prev as ConnectionState),
+          awarenessClocks: mergeClocks(prev?.awarenessClocks as AwarenessClocks | undefined, frame.clocks),
+        }));
+        return super.onMessage(connection, message);
+      default:
+        return super.onMessage(connection, message);
+    }
+  }
+
+  /** Applies a client's update ourselves: y-protocols would swallow the errors we need to see. */
+  #applyClientUpdate(connection: RoomConnection, update: Uint8Array): void {
+    if (this.isReadOnly(connection)) return; // viewers' edits are dropped, never stored
+    if (this.#storage.storedBytes + update.byteLength > this.#limits.maxDocumentBytes) {
+      this.#reject(connection, CloseCode.documentFull, `Document is full (limit ${this.#limits.maxDocumentBytes} bytes)`);
+      return;
+    }
+    let failed = false;
+    try {
+      Y.applyUpdate(this.document, update, connection);
+    } catch {
+      failed = true;
+    }
+    if (this.#isWedged()) return this.#resetRoom();
+    if (failed) this.#reject(connection, CloseCode.malformed, "Invalid Yjs update");
+  }
+
+  /**
+   * A corrupt update can leave Yjs mid-transaction (it then stops emitting updates), and a
+   * failed SQLite write means memory is ahead of storage. Either way the only safe move is
+   * to drop this instance and reload from storage, which holds every acknowledged edit.
+   */
+  #isWedged(): boolean {
+    const pending = (this.document as unknown as { _transactionCleanups: unknown[] })._transactionCleanups;
+    return this.#persistFailed || pending.length > 0;
+  }
+
+  #resetRoom(): void {
+    for (const connection of this.getConnections()) connection.close(CloseCode.reset, "Room reset; reconnect");
+    this.ctx.abort("room document reset");
+  }
+
+  #reject(connection: RoomConnection, code: number, reason: string): void {
+    this.#storage.increment(`rejected:${code}`);
+    connection.close(code, reason.slice(0, 120));
+  }
+
+  onClose(connection: RoomConnection, code: number, reason: string, wasClean: boolean): void | Promise<void> {
+    // After a wake the awareness map is empty, so YServer cannot tell peers this client left.
+    const clocks = Object.entries(connection.state?.awarenessClocks ?? {})
+      .map(([id, clock]) => [Number(id), clock] as [number, number])
+      .filter(([id]) => !this.document.awareness.states.has(id));
+    const result = super.onClose(connection, code, reason, wasClean);
+    if (clocks.length > 0) {
+      const removal = encodeAwarenessRemoval(clocks);
+      for (const other of this.getConnections()) if (other.id !== connection.id) other.send(removal);
+    }
+    return result;
+  }
+
+  #warnIfNearlyFull(connection?: RoomConnection): void {
+    const used = this.#storage.storedBytes;
+    if (used < this.#limits.maxDocumentBytes * DOCUMENT_WARNING_RATIO) return;
+    const notice = { type: "document-size", bytes: used, limit: this.#limits.maxDocumentBytes };
+    for (const target of connection ? [connection] : this.getConnections<ConnectionState>()) this.#notify(target, notice);
+  }
+
+  // ---- snapshots -------------------------------------------------------------------
+
+  /** Schedules the snapshot alarm: debounced after edits, but never later than MAX_WAIT. */
+  #noteEdit(): void {
+    const now = Date.now();
+    const dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0") || now;
+    if (dirtySince === now) this.#storage.setMeta(META_DIRTY_SINCE, String(now));
+    this.#storage.setMeta(META_LAST_EDIT, String(now));
+    const due = Math.min(now + SNAPSHOT_DEBOUNCE_MS, dirtySince + SNAPSHOT_MAX_WAIT_MS);
+    // Moving the alarm on every keystroke is wasted work; a second of slack is fine.
+    if (this.#alarmAt === null || Math.abs(this.#alarmAt - due) > 1_000) {
+      this.#alarmAt = due;
+      void this.ctx.storage.setAlarm(due);
+    }
+  }
+
+  async onAlarm(): Promise<void> {
+    this.#alarmAt = null;
+    if (this.#destroyed) return;
+    const dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
+    if (!dirtySince) return;
+    const lastEdit = Number(this.#storage.getMeta(META_LAST_EDIT) ?? "0");
+    const now = Date.now();
+    const due = Math.min(lastEdit + SNAPSHOT_DEBOUNCE_MS, dirtySince + SNAPSHOT_MAX_WAIT_MS);
+    if (now < due) {
+      this.#alarmAt = due;
+      await this.ctx.storage.setAlarm(due);
+      return;
+    }
+    await this.snapshot({ reason: "auto", by: null, label: null });
+  }
+
+  /**
+   * Writes a snapshot to R2 and D1. Automatic snapshots are skipped when the content is
+   * unchanged since the last one; a throw leaves the room dirty so the alarm retries.
+   */
+  async snapshot(request: SnapshotRequest): Promise<SnapshotRow | null> {
+    await this.#ready();
+    const checksum = await stateChecksum(this.document);
+    const unchanged = checksum === this.#storage.getMeta(META_LAST_CHECKSUM);
+    this.#storage.setMeta(META_DIRTY_SINCE, "0");
+    if (unchanged && request.reason === "auto") return null;
+    try {
+      const row = await writeSnapshot(this.#env, this.name, this.document, request);
+      this.#storage.setMeta(META_LAST_CHECKSUM, row.checksum);
+      return row;
+    } catch (error) {
+      this.#storage.setMeta(META_DIRTY_SINCE, String(Date.now()));
+      throw error;
+    }
+  }
+
+  // ---- RPC for the Worker's REST routes ------------------------------------------------
+
+  /** Plain RPC calls skip partyserver's start-up; this runs onStart (and onLoad) if needed. */
+  async #ready(): Promise<void> {
+    await this.setName(this.name);
+  }
+
+  async getState(): Promise<Uint8Array> {
+    await this.#ready();
+    return Y.encodeStateAsUpdate(this.document);
+  }
+
+  /** Applies a server-made update as one live edit: persisted, then broadcast to editors. */
+  async applyServerUpdate(update: Uint8Array): Promise<void> {
+    await this.#ready();
+    if (this.#storage.storedBytes + update.byteLength > this.#limits.maxDocumentBytes) {
+      throw new Error("document_full");
+    }
+    Y.applyUpdate(this.document, update, SERVER_ORIGIN);
+    if (this.#isWedged()) {
+      this.#resetRoom();
+      throw new Error("room_reset");
+    }
+    this.#warnIfNearlyFull();
+  }
+
+  async stats() {
+    await this.#ready();
+    return {
+      ...this.#storage.stats,
+      storedBytes: this.#storage.storedBytes,
+      limits: this.#limits,
+      connections: [...this.getConnections()].length,
+      rejectedFrames: {
+        malformed: Number(this.#storage.getMeta(`rejected:${CloseCode.malformed}`) ?? 0),
+        tooLarge: Number(this.#storage.getMeta(`rejected:${CloseCode.tooLarge}`) ?? 0),
+        documentFull: Number(this.#storage.getMeta(`rejected:${CloseCode.documentFull}`) ?? 0),
+      },
+    };
+  }
+
+  /** A member's role changed or they were removed: apply it to their open connections. */
+  async updateMemberAccess(userId: string, role: RoomRole | null): Promise<void> {
+    await this.#ready();
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state?.userId !== userId) continue;
+      if (role === null) {
+        connection.close(CloseCode.forbidden, "Access removed");
+      } else {
+        connection.setState((prev) => ({ ...(prev as ConnectionState), role }));
+        this.#notify(connection, { type: "access", role, readOnly: role === "viewer" });
+      }
+    }
+  }
 
   /** Called when the room is deleted: close every connection and drop all storage. */
   async destroy(): Promise<void> {
-    for (const connection of this.getConnections()) connection.close(4404, "Room deleted");
+    this.#destroyed = true;
+    for (const connection of this.getConnections()) connection.close(CloseCode.deleted, "Room deleted");
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
 }

@@ -1,8 +1,27 @@
 // The Worker's view of a Room object: the RPC methods it exposes, typed by hand
 // because inferring them through YServer's generics exceeds TypeScript's depth limit.
+import type { SnapshotRow } from "../db/schema.ts";
 import type { Env } from "../env.ts";
+import type { RoomRole } from "./identity.ts";
+import type { RoomLimits } from "./limits.ts";
+import type { SnapshotRequest } from "./snapshots.ts";
+
+export type RoomStats = {
+  stateBytes: number;
+  logBytes: number;
+  logCount: number;
+  storedBytes: number;
+  limits: RoomLimits;
+  connections: number;
+  rejectedFrames: { malformed: number; tooLarge: number; documentFull: number };
+};
 
 export interface RoomRpc {
+  getState(): Promise<Uint8Array>;
+  applyServerUpdate(update: Uint8Array): Promise<void>;
+  snapshot(request: SnapshotRequest): Promise<SnapshotRow | null>;
+  stats(): Promise<RoomStats>;
+  updateMemberAccess(userId: string, role: RoomRole | null): Promise<void>;
   destroy(): Promise<void>;
 }
 

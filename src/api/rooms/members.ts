@@ -8,6 +8,7 @@ import { database } from "../db.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
+import { applyLiveAccess } from "./live-access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 
 export const membersRoutes = new Hono<AppEnv>();
@@ -59,6 +60,7 @@ membersRoutes.post("/:id/members", async (c) => {
     .insert(roomMembers)
     .values({ roomId: access.room.id, userId: user.id, role: body.role, createdAt: Date.now() })
     .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { role: body.role } });
+  await applyLiveAccess(c.env, access.room, user, body.role);
   return c.json({ member: { userId: user.id, name: user.name, email: user.email, role: body.role } }, 201);
 });
 
@@ -80,6 +82,8 @@ membersRoutes.delete("/:id/members/:userId", async (c) => {
     .where(and(eq(roomMembers.roomId, access.room.id), eq(roomMembers.userId, userId)))
     .returning({ userId: roomMembers.userId });
   if (removed.length === 0) throw notFound("Member");
+  const [user] = await database(c.env).select().from(users).where(eq(users.id, userId)).limit(1);
+  if (user) await applyLiveAccess(c.env, access.room, user, null);
   return c.body(null, 204);
 });
 

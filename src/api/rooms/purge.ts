@@ -1,10 +1,13 @@
 // Deleting a room removes everything it owns: the Durable Object's storage, its
-// snapshots (R2 objects and D1 rows), its files (R2 objects; rows cascade), then the room.
+// snapshots (R2 objects and D1 rows), its files (R2 objects; rows cascade), its chat
+// channel, then the room.
 import { eq } from "drizzle-orm";
 import { files, rooms, snapshots } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../db.ts";
 import { roomStub } from "../../rooms/stub.ts";
+import { presenceStub } from "../../rooms/presence/stub.ts";
+import { roomChannel } from "../../shared/chat-protocol.ts";
 
 export async function purgeRoom(env: Env, roomId: string): Promise<void> {
   const db = database(env);
@@ -15,6 +18,7 @@ export async function purgeRoom(env: Env, roomId: string): Promise<void> {
   ]);
   await db.delete(rooms).where(eq(rooms.id, roomId));
   await roomStub(env, roomId).destroy();
+  await presenceStub(env).dropChannel(roomChannel(roomId));
   const keys = [
     ...fileRows.flatMap((f) => [f.r2Key, f.thumbnailKey].filter((k): k is string => Boolean(k))),
     ...snapshotRows.map((s) => s.r2Key),

@@ -1,0 +1,60 @@
+// Classifies a binary y-websocket frame before anything touches the document, so a
+// malformed or hostile frame can close its own connection without side effects.
+//   [0, 0, stateVector]  sync step 1      [0, 1|2, update]  sync step 2 / update
+//   [1, awarenessUpdate]  awareness        anything else: unknown (ignored by the server)
+import * as decoding from "lib0/decoding";
+import * as Y from "yjs";
+
+export type Frame =
+  | { kind: "sync-step-1" }
+  | { kind: "update"; update: Uint8Array }
+  | { kind: "awareness"; clocks: Map<number, number> }
+  | { kind: "other" }
+  | { kind: "malformed"; reason: string };
+
+const SYNC = 0;
+const AWARENESS = 1;
+
+export function classifyFrame(bytes: Uint8Array): Frame {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    const type = decoding.readVarUint(decoder);
+    if (type === SYNC) {
+      const step = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
+      if (step === 0) {
+        Y.decodeStateVector(payload);
+        return { kind: "sync-step-1" };
+      }
+      if (step === 1 || step === 2) return { kind: "update", update: payload };
+      return { kind: "malformed", reason: "unknown sync step" };
+    }
+    if (type === AWARENESS) {
+      const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+      if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
+      const clocks = new Map<number, number>();
+      const count = decoding.readVarUint(inner);
+      for (let i = 0; i < count; i++) {
+        const clientId = decoding.readVarUint(inner);
+        const clock = decoding.readVarUint(inner);
+        JSON.parse(decoding.readVarString(inner));
+        clocks.set(clientId, clock);
+      }
+      return { kind: "awareness", clocks };
+    }
+    return { kind: "other" };
+  } catch {
+    return { kind: "malformed", reason: "undecodable frame" };
+  }
+}
+
+export function byteLength(message: string | ArrayBuffer | ArrayBufferView): number {
+  return typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+}
+
+export function toBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return message instanceof ArrayBuffer
+    ? new Uint8Array(message)
+    : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}

@@ -1,0 +1,116 @@
+// The room's durable document in its own SQLite storage:
+//   doc_updates: every accepted update, appended in the turn that applies it
+//   doc_state:   the latest compacted state, split in chunks (SQLite rows cap at 2 MB)
+// Load = doc_state + doc_updates in order. Compaction replaces both in one transaction.
+
+/** Chunk size for blobs: well under the 2 MB per-row limit of DO SQLite. */
+const CHUNK_BYTES = 1024 * 1024;
+
+export type StoredDocument = { state: Uint8Array | null; updates: Uint8Array[] };
+export type StorageStats = { stateBytes: number; logBytes: number; logCount: number };
+
+function concat(parts: ArrayBuffer[]): Uint8Array {
+  if (parts.length === 1) return new Uint8Array(parts[0]!);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(new Uint8Array(part), offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+function chunks(bytes: Uint8Array): Uint8Array[] {
+  const count = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
+  return Array.from({ length: count }, (_, i) => bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
+}
+
+export class DocumentStorage {
+  #stats: StorageStats = { stateBytes: 0, logBytes: 0, logCount: 0 };
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_updates (
+      seq INTEGER NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (seq, part))`);
+    storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_state (part INTEGER PRIMARY KEY, data BLOB NOT NULL)`);
+    storage.sql.exec(`CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    this.#refreshStats();
+  }
+
+  get stats(): StorageStats {
+    return { ...this.#stats };
+  }
+
+  /** Bytes the document occupies in storage: what the document cap is measured against. */
+  get storedBytes(): number {
+    return this.#stats.stateBytes + this.#stats.logBytes;
+  }
+
+  #refreshStats(): void {
+    const sql = this.storage.sql;
+    const state = sql.exec<{ n: number }>("SELECT coalesce(sum(length(data)), 0) AS n FROM doc_state").one();
+    const log = sql
+      .exec<{ n: number; c: number }>("SELECT coalesce(sum(length(data)), 0) AS n, count(DISTINCT seq) AS c FROM doc_updates")
+      .one();
+    this.#stats = { stateBytes: state.n, logBytes: log.n, logCount: log.c };
+  }
+
+  load(): StoredDocument {
+    const sql = this.storage.sql;
+    const stateParts = sql.exec<{ data: ArrayBuffer }>("SELECT data FROM doc_state ORDER BY part").toArray();
+    const updates: Uint8Array[] = [];
+    let currentSeq: number | null = null;
+    let parts: ArrayBuffer[] = [];
+    for (const row of sql.exec<{ seq: number; data: ArrayBuffer }>("SELECT seq, data FROM doc_updates ORDER BY seq, part")) {
+      if (row.seq !== currentSeq && parts.length) {
+        updates.push(concat(parts));
+        parts = [];
+      }
+      currentSeq = row.seq;
+      parts.push(row.data);
+    }
+    if (parts.length) updates.push(concat(parts));
+    return { state: stateParts.length ? concat(stateParts.map((r) => r.data)) : null, updates };
+  }
+
+  /** Appends one update. Synchronous: it commits with the turn that applied the update. */
+  append(update: Uint8Array): void {
+    const sql = this.storage.sql;
+    const { seq } = sql.exec<{ seq: number }>("SELECT coalesce(max(seq), 0) + 1 AS seq FROM doc_updates").one();
+    chunks(update).forEach((part, index) => {
+      sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
+    });
+    this.#stats.logBytes += update.byteLength;
+    this.#stats.logCount += 1;
+  }
+
+  /** Replaces the state and the whole log with one compacted state, atomically. */
+  compact(state: Uint8Array): void {
+    this.storage.transactionSync(() => {
+      const sql = this.storage.sql;
+      sql.exec("DELETE FROM doc_state");
+      chunks(state).forEach((part, index) => sql.exec("INSERT INTO doc_state (part, data) VALUES (?, ?)", index, part));
+      sql.exec("DELETE FROM doc_updates");
+    });
+    this.#stats = { stateBytes: state.byteLength, logBytes: 0, logCount: 0 };
+  }
+
+  isEmpty(): boolean {
+    return this.#stats.stateBytes === 0 && this.#stats.logCount === 0;
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.storage.sql.exec<{ value: string }>("SELECT value FROM room_meta WHERE key = ?", key).toArray()[0];
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.storage.sql.exec("INSERT INTO room_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  /** Counters for rejected frames and the like; kept in storage so they survive hibernation. */
+  increment(key: string): number {
+    const next = Number(this.getMeta(key) ?? "0") + 1;
+    this.setMeta(key, String(next));
+    return next;
+  }
+}
