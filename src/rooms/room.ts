@@ -27,6 +27,8 @@ import {
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
 import type { SnapshotRow } from "../db/schema.ts";
+import { editorSchema } from "../shared/editor/schema.ts";
+import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
 
 type ConnectionState = {
   userId: string;
@@ -308,6 +310,32 @@ export class Room extends YServer {
       throw new Error("document_full");
     }
     Y.applyUpdate(this.document, update, SERVER_ORIGIN);
+    this.#afterServerEdit();
+  }
+
+  /**
+   * Replaces or appends content (ProseMirror JSON text in the editor's schema) as one Yjs
+   * transaction on the live document: editors see it at once and keep typing. Replace
+   * diffs against the current content, so untouched paragraphs (and edits in them) stay.
+   */
+  async editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<void> {
+    await this.#ready();
+    if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) throw new Error("document_full");
+    const node = editorSchema.nodeFromJSON(JSON.parse(contentJson));
+    if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
+    else appendDocument(this.document, node, SERVER_ORIGIN);
+    this.#afterServerEdit();
+  }
+
+  /** Makes the content equal to an old state's, as a new edit: nothing is rewritten. */
+  async restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | null> {
+    await this.#ready();
+    restoreFromState(this.document, state, SERVER_ORIGIN);
+    this.#afterServerEdit();
+    return this.snapshot({ reason: "restore", by, label });
+  }
+
+  #afterServerEdit(): void {
     if (this.#isWedged()) {
       this.#resetRoom();
       throw new Error("room_reset");

@@ -19,6 +19,8 @@ export type RoomStats = {
 export interface RoomRpc {
   getState(): Promise<Uint8Array>;
   applyServerUpdate(update: Uint8Array): Promise<void>;
+  editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<void>;
+  restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | null>;
   snapshot(request: SnapshotRequest): Promise<SnapshotRow | null>;
   stats(): Promise<RoomStats>;
   updateMemberAccess(userId: string, role: RoomRole | null): Promise<void>;

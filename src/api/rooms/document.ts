@@ -1,0 +1,112 @@
+// /api/rooms/:id/document: the room's document for admin scripts, as Markdown, HTML,
+// text, ProseMirror JSON or the raw Yjs state; PUT replaces and POST .../append appends,
+// both as one live edit that connected editors see at once.
+import { Hono } from "hono";
+import { z } from "zod";
+import { ContentKind, documentFromState, DocumentFormatError, parseContent, renderDocument } from "../../rooms/document/convert.ts";
+import { roomStub } from "../../rooms/stub.ts";
+import type { AppContext, AppEnv } from "../context.ts";
+import { ApiError, badRequest } from "../errors.ts";
+import { documentRoute } from "../openapi.ts";
+import { readQuery, readText } from "../validation.ts";
+import { editableRoom, viewableRoom } from "./load.ts";
+import { callRoom } from "./room-calls.ts";
+
+export const documentRoutes = new Hono<AppEnv>();
+
+/** Same ceiling as one WebSocket message: a REST edit is no bigger than a typed one. */
+const MAX_CONTENT_BYTES = 1024 * 1024;
+export const exportFormat = z.enum(["json", "markdown", "html", "text", "yjs"]);
+const formatQuery = z.object({ format: exportFormat.default("json") });
+
+const CONTENT_TYPES: Record<z.infer<typeof exportFormat>, string> = {
+  json: "application/json; charset=utf-8",
+  markdown: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  text: "text/plain; charset=utf-8",
+  yjs: "application/octet-stream",
+};
+
+/** Renders a Yjs state in the requested format (shared with the snapshot routes). */
+export function renderState(c: AppContext, state: Uint8Array, format: z.infer<typeof exportFormat>): Response {
+  if (format === "yjs") {
+    return c.body(state as Uint8Array<ArrayBuffer>, 200, { "content-type": CONTENT_TYPES.yjs });
+  }
+  const node = documentFromState(state);
+  if (format === "json") return c.json(renderDocument(node, "json"));
+  return c.body(renderDocument(node, format), 200, {
+    "content-type": CONTENT_TYPES[format],
+    "x-content-type-options": "nosniff",
+  });
+}
+
+function contentKindOf(contentType: string | undefined): ContentKind {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "text/markdown") return "markdown";
+  if (type === "text/html") return "html";
+  if (type === "text/plain") return "text";
+  if (type === "application/json") return "json";
+  throw new ApiError(415, "unsupported_media_type", "Send text/markdown, text/html, text/plain or application/json.");
+}
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id/document",
+  summary: "The room's document (format=json|markdown|html|text|yjs)",
+  auth: "anyone who may view the room",
+  query: formatQuery,
+  responses: { 200: "The document", 404: "No such room" },
+});
+documentRoutes.get("/:id/document", async (c) => {
+  const { format } = readQuery(c, formatQuery);
+  const access = await viewableRoom(c);
+  const state = await roomStub(c.env, access.room.id).getState();
+  return renderState(c, state, format);
+});
+
+async function editDocument(c: AppContext, operation: "replace" | "append"): Promise<Response> {
+  const access = await editableRoom(c);
+  const kind = contentKindOf(c.req.header("content-type"));
+  const body = await readText(c, MAX_CONTENT_BYTES);
+  let content: string;
+  try {
+    const parsed = kind === "json" ? JSON.parse(body) : body;
+    // Sent as a JSON string: ProseMirror's JSON can hold objects RPC cannot structured-clone.
+    content = JSON.stringify(parseContent(kind === "json" ? JSON.stringify(parsed) : body, kind).toJSON());
+  } catch (error) {
+    if (error instanceof DocumentFormatError || error instanceof SyntaxError) throw badRequest(`Cannot read the ${kind} body: ${error.message}`);
+    throw error;
+  }
+  await callRoom(() => roomStub(c.env, access.room.id).editDocument(operation, content, body.length));
+  return c.body(null, 204);
+}
+
+documentRoute({
+  method: "put",
+  path: "/api/rooms/:id/document",
+  summary: "Replace the document (body: Markdown, HTML, plain text or ProseMirror JSON, by Content-Type)",
+  auth: "editors of the room",
+  responses: { 204: "Replaced", 400: "Unreadable body", 403: "Viewer", 413: "Too large", 415: "Unsupported type" },
+});
+documentRoutes.put("/:id/document", (c) => editDocument(c, "replace"));
+
+documentRoute({
+  method: "post",
+  path: "/api/rooms/:id/document/append",
+  summary: "Append to the document (body by Content-Type, as for PUT)",
+  auth: "editors of the room",
+  responses: { 204: "Appended", 400: "Unreadable body", 403: "Viewer", 413: "Too large" },
+});
+documentRoutes.post("/:id/document/append", (c) => editDocument(c, "append"));
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id/document/stats",
+  summary: "Storage use of the room's document against its limits",
+  auth: "anyone who may view the room",
+  responses: { 200: "{ stats }" },
+});
+documentRoutes.get("/:id/document/stats", async (c) => {
+  const access = await viewableRoom(c);
+  return c.json({ stats: await roomStub(c.env, access.room.id).stats() });
+});

@@ -1,0 +1,139 @@
+// /api/rooms/:id/snapshots: the room's history. Snapshots are written by the room object
+// (automatically after edits, or on demand here); restoring applies the old content as a
+// new edit, so open editors change live and no history is rewritten.
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { snapshots, users, type SnapshotRow } from "../../db/schema.ts";
+import { readSnapshotState } from "../../rooms/snapshots.ts";
+import { roomStub } from "../../rooms/stub.ts";
+import type { AppContext, AppEnv } from "../context.ts";
+import { database } from "../db.ts";
+import { notFound } from "../errors.ts";
+import { documentRoute } from "../openapi.ts";
+import { decodeCursor, encodeCursor, idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
+import { exportFormat, renderState } from "./document.ts";
+import { editableRoom, viewableRoom } from "./load.ts";
+import { callRoom } from "./room-calls.ts";
+
+export const snapshotRoutes = new Hono<AppEnv>();
+
+const snapshotParams = z.object({ id: idSchema, sid: idSchema });
+const createSnapshotBody = z.strictObject({ label: z.string().trim().min(1).max(200).optional() });
+const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
+
+function presentSnapshot(row: SnapshotRow, authorName: string | null = null) {
+  return {
+    id: row.id,
+    roomId: row.roomId,
+    bytes: row.bytes,
+    checksum: row.checksum,
+    stateVectorHash: row.stateVectorHash,
+    reason: row.reason,
+    label: row.label,
+    createdBy: row.createdBy ? { id: row.createdBy, name: authorName } : null,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+async function findSnapshot(c: AppContext, roomId: string, snapshotId: string): Promise<SnapshotRow> {
+  const [row] = await database(c.env)
+    .select()
+    .from(snapshots)
+    .where(and(eq(snapshots.id, snapshotId), eq(snapshots.roomId, roomId)))
+    .limit(1);
+  if (!row) throw notFound("Snapshot");
+  return row;
+}
+
+async function snapshotState(c: AppContext, row: SnapshotRow): Promise<Uint8Array> {
+  const state = await readSnapshotState(c.env, row);
+  if (!state) throw notFound("Snapshot content");
+  return state;
+}
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id/snapshots",
+  summary: "The room's snapshots, newest first",
+  auth: "anyone who may view the room",
+  query: pageQuery,
+  responses: { 200: "{ snapshots, nextCursor }" },
+});
+snapshotRoutes.get("/:id/snapshots", async (c) => {
+  const access = await viewableRoom(c);
+  const { limit, cursor } = readQuery(c, pageQuery);
+  const after = decodeCursor(cursor, cursorSchema);
+  const rows = await database(c.env)
+    .select({ snapshot: snapshots, authorName: users.name })
+    .from(snapshots)
+    .leftJoin(users, eq(users.id, snapshots.createdBy))
+    .where(
+      and(
+        eq(snapshots.roomId, access.room.id),
+        after
+          ? or(lt(snapshots.createdAt, after.createdAt), and(eq(snapshots.createdAt, after.createdAt), lt(snapshots.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(snapshots.createdAt), desc(snapshots.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1)?.snapshot;
+  return c.json({
+    snapshots: page.map((r) => presentSnapshot(r.snapshot, r.authorName)),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  });
+});
+
+documentRoute({
+  method: "post",
+  path: "/api/rooms/:id/snapshots",
+  summary: "Take a snapshot now, with an optional label",
+  auth: "editors of the room",
+  body: createSnapshotBody,
+  responses: { 201: "{ snapshot }" },
+});
+snapshotRoutes.post("/:id/snapshots", async (c) => {
+  const access = await editableRoom(c);
+  const body = await readJson(c, createSnapshotBody);
+  const principal = c.get("principal");
+  const row = await callRoom(() =>
+    roomStub(c.env, access.room.id).snapshot({ reason: "manual", by: principal?.user?.id ?? null, label: body.label ?? null }),
+  );
+  return c.json({ snapshot: presentSnapshot(row!, principal?.user?.name ?? null) }, 201);
+});
+
+documentRoute({
+  method: "get",
+  path: "/api/rooms/:id/snapshots/:sid",
+  summary: "The content at a snapshot (format=json|markdown|html|text|yjs)",
+  auth: "anyone who may view the room",
+  query: z.object({ format: exportFormat.default("json") }),
+  responses: { 200: "The content", 404: "No such snapshot" },
+});
+snapshotRoutes.get("/:id/snapshots/:sid", async (c) => {
+  const { sid } = readParams(c, snapshotParams);
+  const { format } = readQuery(c, z.object({ format: exportFormat.default("json") }));
+  const access = await viewableRoom(c);
+  const row = await findSnapshot(c, access.room.id, sid);
+  return renderState(c, await snapshotState(c, row), format);
+});
+
+documentRoute({
+  method: "post",
+  path: "/api/rooms/:id/snapshots/:sid/restore",
+  summary: "Restore a snapshot's content as a new edit (live for open editors)",
+  auth: "editors of the room",
+  responses: { 200: "{ snapshot } (the snapshot taken after restoring)", 404: "No such snapshot" },
+});
+snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
+  const { sid } = readParams(c, snapshotParams);
+  const access = await editableRoom(c);
+  const row = await findSnapshot(c, access.room.id, sid);
+  const state = await snapshotState(c, row);
+  const principal = c.get("principal");
+  const label = `Restored ${row.label ? `"${row.label}"` : "snapshot"} from ${new Date(row.createdAt).toISOString()}`;
+  const after = await callRoom(() => roomStub(c.env, access.room.id).restoreState(state, principal?.user?.id ?? null, label));
+  return c.json({ snapshot: after ? presentSnapshot(after, principal?.user?.name ?? null) : null });
+});
