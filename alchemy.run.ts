@@ -67,6 +67,9 @@ export const website = await BunSPA("website", {
     // Browser origins allowed to call the API with credentials (comma-separated).
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? "",
     // Largest single-request upload (POST /api/upload); bigger files use the multipart flow.
+    // Room limits (src/rooms/limits.ts explains the 4 MiB document default).
+    ROOM_MAX_MESSAGE_BYTES: process.env.ROOM_MAX_MESSAGE_BYTES ?? String(1024 * 1024),
+    ROOM_MAX_DOCUMENT_BYTES: process.env.ROOM_MAX_DOCUMENT_BYTES ?? String(4 * 1024 * 1024),
     MAX_UPLOAD_BYTES: process.env.MAX_UPLOAD_BYTES ?? String(100 * 1024 * 1024),
     // First retry delay of a failed job; each later retry doubles it (capped at 60 s).
     JOB_RETRY_DELAY_SECONDS: process.env.JOB_RETRY_DELAY_SECONDS ?? "2",

@@ -1,6 +1,6 @@
 // `npm run build`: the production Worker bundle and the client assets, offline.
 // Prints the Worker's gzip size against the free plan's 3 MiB limit.
-import { build } from "esbuild";
+import { buildWorker } from "./local/build-worker.ts";
 import { gzipSync } from "node:zlib";
 import { readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -10,20 +10,7 @@ const FREE_PLAN_LIMIT = 3 * 1024 * 1024;
 
 rmSync("dist", { recursive: true, force: true });
 
-await build({
-  entryPoints: ["src/api/index.ts"],
-  outfile: WORKER_OUT,
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
-  minify: true,
-  sourcemap: true,
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  external: ["cloudflare:*", "node:*"],
-  logLevel: "warning",
-});
+await buildWorker(WORKER_OUT);
 
 const client = spawnSync(
   "bun",
