@@ -18,6 +18,7 @@ import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
 import {
   latestSnapshot,
+  pruneAutoSnapshots,
   readSnapshotState,
   SNAPSHOT_DEBOUNCE_MS,
   SNAPSHOT_MAX_WAIT_MS,
@@ -284,6 +285,7 @@ export class Room extends YServer {
     try {
       const row = await writeSnapshot(this.#env, this.name, this.document, request);
       this.#storage.setMeta(META_LAST_CHECKSUM, row.checksum);
+      if (request.reason === "auto") await pruneAutoSnapshots(this.#env, this.name);
       return row;
     } catch (error) {
       this.#storage.setMeta(META_DIRTY_SINCE, String(Date.now()));

@@ -1,6 +1,6 @@
 // Snapshots: the room's full state written to R2 (`snapshots/<roomId>/<id>`, with a
 // SHA-256 that R2 verifies on upload) and described by a row in D1's `snapshots`.
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { database } from "../api/db.ts";
 import { snapshots, type SnapshotRow } from "../db/schema.ts";
@@ -10,6 +10,12 @@ import { sha256Hex } from "../shared/crypto.ts";
 /** Debounce after the last edit, and the most a busy room waits between snapshots. */
 export const SNAPSHOT_DEBOUNCE_MS = 30_000;
 export const SNAPSHOT_MAX_WAIT_MS = 3 * 60_000;
+/**
+ * Retention: automatic snapshots are pruned to the newest 50 per room (a busy day of
+ * history at one per 3 minutes of editing); manual and restore snapshots are kept until the
+ * room is deleted, since someone chose to keep them.
+ */
+export const AUTO_SNAPSHOTS_KEPT = 50;
 
 export type SnapshotReason = SnapshotRow["reason"];
 export type SnapshotRequest = { reason: SnapshotReason; by: string | null; label: string | null };
@@ -64,4 +70,20 @@ export async function latestSnapshot(env: Env, roomId: string): Promise<Snapshot
     .orderBy(desc(snapshots.createdAt))
     .limit(1);
   return row ?? null;
+}
+
+/** Deletes automatic snapshots beyond the newest AUTO_SNAPSHOTS_KEPT (R2 objects, then rows). */
+export async function pruneAutoSnapshots(env: Env, roomId: string, keep = AUTO_SNAPSHOTS_KEPT): Promise<number> {
+  const db = database(env);
+  const stale = await db
+    .select({ id: snapshots.id, r2Key: snapshots.r2Key })
+    .from(snapshots)
+    .where(and(eq(snapshots.roomId, roomId), eq(snapshots.reason, "auto")))
+    .orderBy(desc(snapshots.createdAt))
+    .limit(100)
+    .offset(keep);
+  if (stale.length === 0) return 0;
+  await env.STORAGE.delete(stale.map((s) => s.r2Key));
+  await db.delete(snapshots).where(inArray(snapshots.id, stale.map((s) => s.id)));
+  return stale.length;
 }
