@@ -24,7 +24,7 @@ documentRoute({
   summary: "Sign up",
   auth: "public",
   body: signupBody,
-  responses: { 201: "The new user", 400: "Invalid body", 409: "Email already registered" },
+  responses: { 201: "{ user, onboarding: { instanceId } | null }", 400: "Invalid body", 409: "Email already registered" },
 });
 usersRoutes.post("/", async (c) => {
   const body = await readJson(c, signupBody);
@@ -44,8 +44,8 @@ usersRoutes.post("/", async (c) => {
     if (isUniqueViolation(error)) throw conflict("That email is already registered.");
     throw error;
   }
-  await afterSignup(c.env, user.id);
-  return c.json({ user: presentUser(user) }, 201);
+  const instanceId = await afterSignup(c.env, user.id);
+  return c.json({ user: presentUser(user), onboarding: instanceId ? { instanceId } : null }, 201);
 });
 
 documentRoute({

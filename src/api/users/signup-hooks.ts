@@ -5,13 +5,15 @@ import { welcomeJobId } from "../../workflows/onboarding.ts";
 import { startOnboarding } from "../../workflows/start.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 
-export async function afterSignup(env: Env, userId: string): Promise<void> {
+/** Returns the onboarding instance id (the client follows its progress), or null if it did not start. */
+export async function afterSignup(env: Env, userId: string): Promise<string | null> {
   try {
-    await startOnboarding(env, userId);
+    return await startOnboarding(env, userId);
   } catch (error) {
     // The account exists either way; at least the welcome email must go out. Its job id
     // is the one the workflow uses, so a later onboarding run does not mail twice.
     console.error(`could not start onboarding for ${userId}:`, error);
     await enqueueJob(env, "welcome-email", { userId }, { id: welcomeJobId(userId) });
+    return null;
   }
 }
