@@ -48,6 +48,8 @@ export const presence = DurableObjectNamespace("presence", {
 export const website = await BunSPA("website", {
   name: named("website"),
   frontend: "src/client/index.html",
+  // Bun.build with the Tailwind plugin (the default `bun build` CLI cannot load plugins).
+  build: "bun scripts/build-client.ts dist/client",
   entrypoint: "src/api/index.ts",
   compatibilityDate: "2026-07-01",
   compatibilityFlags: ["nodejs_compat"],

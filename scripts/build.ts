@@ -12,11 +12,10 @@ rmSync("dist", { recursive: true, force: true });
 
 await buildWorker(WORKER_OUT);
 
-const client = spawnSync(
-  "bun",
-  ["build", "src/client/index.html", "--target=browser", "--minify", "--env=BUN_PUBLIC_*", "--outdir", "dist/client"],
-  { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
-);
+const client = spawnSync("bun", ["scripts/build-client.ts", "dist/client"], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
+});
 if (client.status !== 0) process.exit(client.status ?? 1);
 
 const worker = readFileSync(WORKER_OUT);

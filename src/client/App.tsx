@@ -1,23 +1,72 @@
+// The app shell: toasts and the session around everything; signed-in pages get the tab's
+// presence & chat socket.
 import { useEffect, useState } from "react";
-import { api } from "./api.ts";
-
-type Health = { status: string; version: string; checks: Record<string, string> };
+import { AuthForm } from "./components/AuthForm.tsx";
+import { CreateRoomForm } from "./components/CreateRoomForm.tsx";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
+import { Header } from "./components/Header.tsx";
+import { Onboarding } from "./components/Onboarding.tsx";
+import { RoomList } from "./components/RoomList.tsx";
+import { RoomView } from "./components/RoomView.tsx";
+import { Toasts } from "./components/Toasts.tsx";
+import { ChatContext } from "./hooks/useChat.ts";
+import { SessionContext, useSession, useSessionState } from "./hooks/useSession.ts";
+import { ChatClient } from "./lib/chat-client.ts";
+import { useRoute } from "./lib/route.ts";
+import type { User } from "./lib/types.ts";
 
 export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<Health>("/api/health").then(setHealth, (e: Error) => setError(e.message));
-  }, []);
   return (
-    <main>
-      <h1>Roomful</h1>
-      {error && <p role="alert">{error}</p>}
-      {health && (
-        <p>
-          API {health.status} (v{health.version})
-        </p>
+    <ErrorBoundary>
+      <Toasts>
+        <Session />
+      </Toasts>
+    </ErrorBoundary>
+  );
+}
+
+function Session() {
+  const session = useSessionState();
+  return (
+    <SessionContext value={session}>
+      <div className="flex min-h-screen flex-col bg-slate-100 text-slate-900">
+        <Header />
+        <Pages />
+      </div>
+    </SessionContext>
+  );
+}
+
+function Pages() {
+  const { user, loading } = useSession();
+  const route = useRoute();
+  if (loading) return <p className="p-8 text-slate-400">Loading…</p>;
+  if (!user) return <AuthForm mode={route.page === "signup" ? "signup" : "signin"} />;
+  return <SignedIn user={user} />;
+}
+
+function SignedIn({ user }: { user: User }) {
+  const route = useRoute();
+  const { onboardingId } = useSession();
+  const [chat, setChat] = useState<ChatClient | null>(null);
+  useEffect(() => {
+    const client = new ChatClient();
+    setChat(client);
+    return () => client.close();
+  }, [user.id]);
+  if (!chat) return null;
+  return (
+    <ChatContext value={chat}>
+      {route.page === "room" ? (
+        <RoomView key={route.roomId} roomId={route.roomId} user={user} />
+      ) : (
+        <main className="mx-auto flex w-full max-w-4xl flex-col gap-6 p-6">
+          {onboardingId && <Onboarding instanceId={onboardingId} />}
+          <CreateRoomForm />
+          <h1 className="text-xl font-semibold">Rooms</h1>
+          <RoomList />
+        </main>
       )}
-    </main>
+    </ChatContext>
   );
 }

@@ -1,6 +1,15 @@
 // The API's base URL: in dev Bun serves this page and the Worker runs on another
 // port (BUN_PUBLIC_BACKEND_URL, injected by alchemy); deployed, both share an origin.
-export const API_BASE: string = (process.env.BUN_PUBLIC_BACKEND_URL ?? window.location.origin).replace(/\/$/, "");
+// Bun inlines only this exact expression; when the variable is unset (a production build)
+// the expression stays and `process` does not exist in a browser, hence the try.
+function backendUrl(): string {
+  try {
+    return process.env.BUN_PUBLIC_BACKEND_URL ?? window.location.origin;
+  } catch {
+    return window.location.origin;
+  }
+}
+export const API_BASE: string = backendUrl().replace(/\/$/, "");
 
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -27,4 +36,14 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiRequestError(response.status, error?.code ?? "http_error", error?.message ?? `Request failed (${response.status}).`);
   }
   return body as T;
+}
+
+/** The API's host for WebSockets, and whether to use ws or wss (from the API's own scheme). */
+export const API_HOST: string = new URL(API_BASE).host;
+export const WS_PROTOCOL: "ws" | "wss" = API_BASE.startsWith("https:") ? "wss" : "ws";
+
+/** A readable sentence for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
 }

@@ -1,0 +1,90 @@
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
+import { MAX_MESSAGE_CHARS } from "../../shared/chat-protocol.ts";
+import { useRoomChat } from "../hooks/useRoomChat.ts";
+import { colourFor } from "../lib/colour.ts";
+
+export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
+  const chat = useRoomChat(roomId, myId);
+  const [draft, setDraft] = useState("");
+  const list = useRef<HTMLOListElement>(null);
+  const stickToBottom = useRef(true);
+  const heightBefore = useRef(0);
+
+  // Keep the newest message in view unless the reader scrolled up; keep the position when
+  // older messages are prepended.
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    if (stickToBottom.current) el.scrollTop = el.scrollHeight;
+    else if (heightBefore.current) el.scrollTop += el.scrollHeight - heightBefore.current;
+    heightBefore.current = 0;
+  }, [chat.messages]);
+
+  // A short history does not scroll at all: fetch older pages until it does.
+  useEffect(() => {
+    const el = list.current;
+    if (el && chat.hasOlder && !chat.loadingOlder && el.scrollHeight <= el.clientHeight) chat.loadOlder();
+  }, [chat]);
+
+  const onScroll = () => {
+    const el = list.current!;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (el.scrollTop < 40 && chat.hasOlder && !chat.loadingOlder) {
+      heightBefore.current = el.scrollHeight;
+      chat.loadOlder();
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    stickToBottom.current = true;
+    if (chat.send(draft)) setDraft("");
+  };
+
+  return (
+    <section aria-label="Chat" className="flex h-full min-h-0 flex-col">
+      <ol ref={list} onScroll={onScroll} aria-label="Messages" className="flex-1 space-y-2 overflow-y-auto p-3 text-sm">
+        {chat.loadingOlder && <li className="text-center text-xs text-slate-400">Loading older messages…</li>}
+        {!chat.hasOlder && chat.messages.length > 0 && <li className="text-center text-xs text-slate-400">Start of the conversation</li>}
+        {chat.messages.map((m) => (
+          <li key={m.id} data-testid="chat-message">
+            <span className="font-semibold" style={{ color: m.userId ? colourFor(m.userId) : undefined }}>
+              {m.userName}
+            </span>{" "}
+            <time className="text-xs text-slate-400" dateTime={m.createdAt}>
+              {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+            </time>
+            <p className="break-words whitespace-pre-wrap">{m.body}</p>
+          </li>
+        ))}
+      </ol>
+      <p className="h-5 px-3 text-xs text-slate-500" aria-live="polite">
+        {chat.typing.length > 0 && `${chat.typing.join(", ")} ${chat.typing.length === 1 ? "is" : "are"} typing…`}
+      </p>
+      {chat.error && (
+        <p role="alert" className="mx-3 rounded bg-red-50 px-2 py-1 text-xs text-red-700">
+          {chat.error}
+        </p>
+      )}
+      <form onSubmit={submit} className="flex gap-2 border-t border-slate-200 p-3">
+        <label htmlFor="chat-input" className="sr-only">
+          Message
+        </label>
+        <input
+          id="chat-input"
+          value={draft}
+          maxLength={MAX_MESSAGE_CHARS + 100}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            chat.noteTyping();
+          }}
+          placeholder="Message the room"
+          className="flex-1 rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+        <button type="submit" className="rounded bg-indigo-600 px-3 py-1 text-sm text-white hover:bg-indigo-700">
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { useSession } from "../hooks/useSession.ts";
+import { useToast } from "../hooks/useToast.ts";
+import { colourFor, initials } from "../lib/colour.ts";
+import { navigate } from "../lib/route.ts";
+
+export function Header() {
+  const { user, signOut } = useSession();
+  const toast = useToast();
+  if (!user) return null;
+  return (
+    <header className="flex items-center gap-3 bg-slate-900 px-4 py-2 text-white">
+      <a href="#/" className="font-semibold tracking-tight">Roomful</a>
+      <span className="ml-auto flex items-center gap-2 text-sm" data-testid="current-user">
+        <span className="flex h-6 w-6 items-center justify-center rounded-full text-[10px] font-bold" style={{ backgroundColor: colourFor(user.id) }} aria-hidden="true">
+          {initials(user.name)}
+        </span>
+        {user.name}
+      </span>
+      <button
+        type="button"
+        className="rounded px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
+        onClick={() => signOut().then(() => navigate("/signin"), toast.error)}
+      >
+        Sign out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,86 @@
+// One room: the shared document in the middle, people and connection on top, and the
+// side panels (chat, files, history, members for owners) on the right.
+import { useEffect, useState } from "react";
+import { api } from "../api.ts";
+import { useAwarenessUsers } from "../hooks/useAwarenessUsers.ts";
+import { useChatClient } from "../hooks/useChat.ts";
+import { useRoomConnection, useRoomState } from "../hooks/useRoomConnection.ts";
+import { useToast } from "../hooks/useToast.ts";
+import type { Room, RoomAccess, User } from "../lib/types.ts";
+import { AvatarStack } from "./AvatarStack.tsx";
+import { ChatPanel } from "./ChatPanel.tsx";
+import { ConnectionIndicator } from "./ConnectionIndicator.tsx";
+import { Editor } from "./Editor.tsx";
+import { FilesPanel } from "./FilesPanel.tsx";
+import { HistoryPanel } from "./HistoryPanel.tsx";
+import { MembersPanel } from "./MembersPanel.tsx";
+import { SidePanel, type PanelId } from "./SidePanel.tsx";
+
+export function RoomView({ roomId, user }: { roomId: string; user: User }) {
+  const toast = useToast();
+  const chat = useChatClient();
+  const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [panel, setPanel] = useState<PanelId>("chat");
+  const connection = useRoomConnection(roomId);
+  const state = useRoomState(connection);
+  const editing = useAwarenessUsers(connection?.provider ?? null);
+
+  useEffect(() => {
+    api<{ room: Room; access: RoomAccess }>(`/api/rooms/${roomId}`).then(setDetails, (error: Error) => {
+      setFailed(error.message);
+      toast.error(error);
+    });
+  }, [roomId, toast]);
+
+  useEffect(() => {
+    chat.view(roomId);
+    return () => chat.view(null);
+  }, [chat, roomId]);
+
+  if (failed) {
+    return (
+      <main className="mx-auto max-w-xl p-8">
+        <p role="alert" className="text-red-700">{failed}</p>
+        <a href="#/" className="text-indigo-700 underline">Back to rooms</a>
+      </main>
+    );
+  }
+
+  // The room object's own word on access wins: it follows role changes live.
+  const readOnly = state.access ? state.access.readOnly : !details?.access.canEdit;
+  const canManage = details?.access.canManage ?? false;
+
+  return (
+    <main className="flex min-h-0 flex-1 flex-col">
+      <div className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-4 py-2">
+        <a href="#/" className="text-sm text-indigo-700 hover:underline">← Rooms</a>
+        <h1 className="text-lg font-semibold" data-testid="room-name">{details?.room.name ?? "…"}</h1>
+        {details && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{details.room.visibility}</span>}
+        <div className="ml-auto flex items-center gap-4">
+          <AvatarStack roomId={roomId} editing={editing} />
+          <ConnectionIndicator state={state} />
+        </div>
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <div className="min-w-0 flex-1 overflow-y-auto bg-white">
+          {connection && details ? (
+            <Editor connection={connection} user={user} readOnly={readOnly} />
+          ) : (
+            <p className="p-8 text-slate-400">Opening the document…</p>
+          )}
+        </div>
+        <SidePanel current={panel} onSelect={setPanel} showMembers={canManage}>
+          {{
+            chat: <ChatPanel roomId={roomId} myId={user.id} />,
+            files: (
+              <FilesPanel roomId={roomId} provider={connection?.provider ?? null} canUpload={!readOnly} myId={user.id} active={panel === "files"} />
+            ),
+            history: <HistoryPanel roomId={roomId} canEdit={!readOnly} active={panel === "history"} />,
+            members: canManage ? <MembersPanel roomId={roomId} active={panel === "members"} /> : null,
+          }}
+        </SidePanel>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+// Who is signed in. The session is an HttpOnly cookie, so the client asks /api/auth/me.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { api, ApiRequestError } from "../api.ts";
+import type { User } from "../lib/types.ts";
+
+const ONBOARDING_KEY = "roomful:onboarding";
+
+export type Session = {
+  user: User | null;
+  loading: boolean;
+  onboardingId: string | null;
+  signIn: (email: string, password: string) => Promise<void>;
+  signUp: (name: string, email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+  dismissOnboarding: () => void;
+};
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside <SessionProvider>");
+  return session;
+}
+
+export function useSessionState(): Session {
+  const [user, setUser] = useState<User | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [onboardingId, setOnboardingId] = useState(() => localStorage.getItem(ONBOARDING_KEY));
+
+  useEffect(() => {
+    api<{ user: User }>("/api/auth/me")
+      .then(({ user }) => setUser(user))
+      .catch((error) => {
+        if (!(error instanceof ApiRequestError && error.status === 401)) console.error(error);
+      })
+      .finally(() => setLoading(false));
+  }, []);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const { user } = await api<{ user: User }>("/api/auth/login", { method: "POST", body: JSON.stringify({ email, password }) });
+    setUser(user);
+  }, []);
+
+  const signUp = useCallback(
+    async (name: string, email: string, password: string) => {
+      const created = await api<{ onboarding: { instanceId: string } | null }>("/api/users", {
+        method: "POST",
+        body: JSON.stringify({ name, email, password }),
+      });
+      if (created.onboarding) {
+        localStorage.setItem(ONBOARDING_KEY, created.onboarding.instanceId);
+        setOnboardingId(created.onboarding.instanceId);
+      }
+      await signIn(email, password);
+    },
+    [signIn],
+  );
+
+  const signOut = useCallback(async () => {
+    await api("/api/auth/logout", { method: "POST" });
+    localStorage.removeItem(ONBOARDING_KEY);
+    setOnboardingId(null);
+    setUser(null);
+  }, []);
+
+  const dismissOnboarding = useCallback(() => {
+    localStorage.removeItem(ONBOARDING_KEY);
+    setOnboardingId(null);
+  }, []);
+
+  return useMemo(
+    () => ({ user, loading, onboardingId, signIn, signUp, signOut, dismissOnboarding }),
+    [user, loading, onboardingId, signIn, signUp, signOut, dismissOnboarding],
+  );
+}

@@ -1,0 +1,90 @@
+// One presence & chat socket per tab (/api/chat, protocol in src/shared/chat-protocol.ts).
+// partysocket reconnects with backoff; after each reconnect the room being viewed and the
+// channels followed are announced again, since the server forgets a closed socket.
+import { WebSocket as ReconnectingWebSocket } from "partysocket";
+import type { Channel, ClientFrame, PresenceUser, ServerFrame } from "../../shared/chat-protocol.ts";
+import { API_HOST, WS_PROTOCOL } from "../api.ts";
+
+type Listener = (frame: ServerFrame) => void;
+
+function readFrame(data: unknown): ServerFrame | null {
+  if (typeof data !== "string" || data === "pong") return null;
+  try {
+    const value: unknown = JSON.parse(data);
+    if (value && typeof value === "object" && typeof (value as { type?: unknown }).type === "string") return value as ServerFrame;
+  } catch {
+    // not a frame of ours
+  }
+  return null;
+}
+
+export class ChatClient {
+  readonly online = new Map<string, PresenceUser>();
+  you: PresenceUser | null = null;
+  #socket: ReconnectingWebSocket;
+  #listeners = new Set<Listener>();
+  #channels = new Map<Channel, number>();
+  #viewing: string | null = null;
+
+  constructor() {
+    this.#socket = new ReconnectingWebSocket(`${WS_PROTOCOL}://${API_HOST}/api/chat`);
+    this.#socket.addEventListener("open", () => {
+      this.#send({ type: "view", room: this.#viewing });
+      for (const channel of this.#channels.keys()) this.#send({ type: "subscribe", channel });
+    });
+    this.#socket.addEventListener("message", (event) => {
+      const frame = readFrame(event.data);
+      if (frame) this.#receive(frame);
+    });
+  }
+
+  #receive(frame: ServerFrame): void {
+    if (frame.type === "welcome") {
+      this.you = frame.you;
+      this.online.clear();
+      for (const user of frame.online) this.online.set(user.id, user);
+    } else if (frame.type === "presence") {
+      if (frame.event === "leave") this.online.delete(frame.user.id);
+      else this.online.set(frame.user.id, frame.user);
+    }
+    for (const listener of this.#listeners) listener(frame);
+  }
+
+  #send(frame: ClientFrame): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN) return false;
+    this.#socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Sends now; false when the socket is reconnecting (the caller tells the user). */
+  send(frame: ClientFrame): boolean {
+    return this.#send(frame);
+  }
+
+  listen(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  view(room: string | null): void {
+    this.#viewing = room;
+    this.#send({ type: "view", room });
+  }
+
+  /** Reference-counted, so two components may follow the same channel. */
+  subscribe(channel: Channel): () => void {
+    const count = this.#channels.get(channel) ?? 0;
+    this.#channels.set(channel, count + 1);
+    if (count === 0) this.#send({ type: "subscribe", channel });
+    return () => {
+      const left = (this.#channels.get(channel) ?? 1) - 1;
+      if (left > 0) return void this.#channels.set(channel, left);
+      this.#channels.delete(channel);
+      this.#send({ type: "unsubscribe", channel });
+    };
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+}
