@@ -63,5 +63,13 @@ export function documentFromState(state: Uint8Array): PMNode {
 // Restoring a snapshot is a new edit on top of the current history, not a rewind: peers that
 // merge it see the old content, and anyone's offline edits still merge afterwards.
 export function restoreFromState(doc: Y.Doc, oldState: Uint8Array, origin?: unknown): void {
-  replaceDocument(doc, documentFromState(oldState), origin);
+  const old = documentFromState(oldState);
+  // A snapshot taken before anyone typed holds an empty fragment, which is no valid editor
+  // document (a doc needs a block): restoring it empties the fragment, as it was.
+  if (old.childCount === 0) {
+    const fragment = fragmentOf(doc);
+    doc.transact(() => fragment.delete(0, fragment.length), origin);
+    return;
+  }
+  replaceDocument(doc, old, origin);
 }
