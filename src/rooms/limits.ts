@@ -33,6 +33,6 @@ export const CloseCode = {
   forbidden: 4403,
   deleted: 4404,
   tooLarge: 4413,
-  documentFull: 4507,
+  documentFull: 4409,
   reset: 4500,
 } as const;
