@@ -1,7 +1,7 @@
 // Starts `npm run dev` on a stage of its own (fresh local state, no clash with a running
 // dev server: alchemy picks free ports and prints them) and stops its whole process tree.
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import path from "node:path";
 
 export type DevStack = { webUrl: string; apiUrl: string; stop: () => Promise<void> };
@@ -21,7 +21,8 @@ async function waitForOk(url: string, deadline: number): Promise<void> {
   throw new Error(`${url} did not answer in time`);
 }
 
-export async function startDevStack(timeoutMs = 180_000): Promise<DevStack> {
+/** `logFile` receives everything the stack prints (kept as a test artifact). */
+export async function startDevStack(logFile: string, timeoutMs = 180_000): Promise<DevStack> {
   const stage = `e2e${Date.now().toString(36)}`;
   // detached: the child leads a new process group, so one kill reaches alchemy, workerd and bun.
   const child: ChildProcess = spawn("npm", ["run", "dev", "--", "--stage", stage], {
@@ -31,10 +32,12 @@ export async function startDevStack(timeoutMs = 180_000): Promise<DevStack> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  const log = createWriteStream(logFile);
   const urls = new Promise<{ webUrl: string; apiUrl: string }>((resolve, reject) => {
     const found: { web?: string; api?: string } = {};
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      log.write(chunk);
       const text = output.replace(ANSI, "");
       found.web ??= /Web app:\s+(\S+)/.exec(text)?.[1];
       found.api ??= /API:\s+(\S+)/.exec(text)?.[1];
@@ -63,6 +66,7 @@ export async function startDevStack(timeoutMs = 180_000): Promise<DevStack> {
       await exited;
       clearTimeout(timer);
     }
+    log.end();
     rmSync(path.join(ROOT, ".alchemy", "roomful", stage), { recursive: true, force: true });
     rmSync(path.join(ROOT, ".alchemy", "pids", `roomful-website-${stage}.pid.json`), { force: true });
   };

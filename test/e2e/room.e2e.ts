@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startDevStack, type DevStack } from "./dev-stack.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -43,7 +43,7 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startDevStack();
+  stack = await startDevStack(path.join(ARTIFACTS, "dev-stack.log"));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -58,6 +58,12 @@ beforeAll(async () => {
     page.on("pageerror", (error) => console.error(`[${who}] page error:`, error));
     set(page);
   }
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  const name = task.name.replace(/\W+/g, "-");
+  await Promise.all([alice && shot(alice, `FAILED-${name}-alice`), bob && shot(bob, `FAILED-${name}-bob`)]);
 });
 
 afterAll(async () => {

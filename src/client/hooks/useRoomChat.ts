@@ -104,10 +104,7 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
       }
       const nonce = crypto.randomUUID();
       nonces.current.add(nonce);
-      if (!client.send({ type: "send", channel, body: checked.data, nonce })) {
-        setError("Chat is reconnecting; your message was not sent.");
-        return false;
-      }
+      client.send({ type: "send", channel, body: checked.data, nonce });
       setError(null);
       return true;
     },
@@ -117,14 +114,15 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
   const loadOlder = useCallback(() => {
     if (nextBefore === null || loadingOlder) return;
     setLoadingOlder(true);
-    client.send({ type: "history", channel, before: nextBefore, limit: 30 });
+    if (!client.sendNow({ type: "history", channel, before: nextBefore, limit: 30 })) setLoadingOlder(false);
   }, [client, channel, nextBefore, loadingOlder]);
 
   const noteTyping = useCallback(() => {
     const now = Date.now();
     if (now - lastTypingSent.current < TYPING_EVERY_MS) return;
     lastTypingSent.current = now;
-    client.send({ type: "typing", channel });
+    // Typing is only worth sending live: never queued.
+    client.sendNow({ type: "typing", channel });
   }, [client, channel]);
 
   return {

@@ -50,15 +50,20 @@ export class ChatClient {
     for (const listener of this.#listeners) listener(frame);
   }
 
+  /** Sends only if connected (state frames are replayed on reconnect instead). */
+  sendNow(frame: ClientFrame): boolean {
+    return this.#send(frame);
+  }
+
   #send(frame: ClientFrame): boolean {
     if (this.#socket.readyState !== WebSocket.OPEN) return false;
     this.#socket.send(JSON.stringify(frame));
     return true;
   }
 
-  /** Sends now; false when the socket is reconnecting (the caller tells the user). */
-  send(frame: ClientFrame): boolean {
-    return this.#send(frame);
+  /** A chat write: partysocket queues it while reconnecting and sends it once open. */
+  send(frame: ClientFrame): void {
+    this.#socket.send(JSON.stringify(frame));
   }
 
   listen(listener: Listener): () => void {
