@@ -1,0 +1,82 @@
+// One load generator, three servers: the stock y-websocket client (Roomful and
+// @y/websocket-server) and @hocuspocus/provider (Hocuspocus). Every client is a Y.Doc.
+import WS from "ws";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import { now, waitFor } from "./util.mjs";
+
+/** ws with an Authorization header: Roomful authorizes the upgrade like any API call. */
+function authorizedWebSocket(token) {
+  return class extends WS {
+    constructor(url, protocols) {
+      super(url, protocols, { headers: { authorization: `Bearer ${token}` } });
+    }
+  };
+}
+
+/**
+ * target: { kind: "roomful" | "yws" | "hocuspocus", url, token? }. Readers pass
+ * `passive: true`: no awareness state, so they add no traffic of their own.
+ */
+export function openClient(target, room, { passive = true } = {}) {
+  const doc = new Y.Doc();
+  const text = doc.getText("text");
+  let provider;
+  let isSynced = false;
+  if (target.kind === "hocuspocus") {
+    provider = new HocuspocusProvider({
+      url: target.url,
+      name: room,
+      document: doc,
+      WebSocketPolyfill: WS,
+      onSynced: () => {
+        isSynced = true;
+      },
+    });
+    if (passive) provider.awareness?.setLocalState(null);
+  } else {
+    const url = target.kind === "roomful" ? `${target.url.replace(/^http/, "ws")}/parties/room` : target.url;
+    provider = new WebsocketProvider(url, room, doc, {
+      WebSocketPolyfill: target.token ? authorizedWebSocket(target.token) : WS,
+      disableBc: true,
+      connect: false,
+      maxBackoffTime: 500,
+    });
+    if (passive) provider.awareness.setLocalState(null);
+    provider.on("sync", (s) => {
+      if (s) isSynced = true;
+    });
+    provider.connect();
+  }
+  const socket = () => (target.kind === "hocuspocus" ? provider.configuration.websocketProvider.webSocket : provider.ws);
+  return {
+    doc,
+    text,
+    provider,
+    synced: (timeoutMs = 30_000) => waitFor(() => isSynced, timeoutMs, `${target.kind} sync`, 2),
+    bufferedAmount: () => socket()?.bufferedAmount ?? 0,
+    close() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/**
+ * Progress of one author's edits as a single number that grows with every operation:
+ * characters inserted (the author's clock) plus characters deleted. The writer records
+ * (progress, send time) per operation; a reader that reaches a progress value has applied
+ * every operation up to it.
+ */
+export function trackProgress(doc, onProgress) {
+  let deleted = 0;
+  doc.on("afterTransaction", (tr) => {
+    let d = 0;
+    for (const items of tr.deleteSet.clients.values()) for (const item of items) d += item.len;
+    deleted += d;
+    let inserted = 0;
+    for (const clock of tr.afterState.values()) inserted += clock;
+    onProgress(inserted + deleted, now());
+  });
+}

@@ -1,0 +1,407 @@
+// Roomful against the reference Yjs servers, on this machine, in one run.
+//
+//   npm run bench              # the full run (~10 minutes)
+//   npm run bench -- --quick   # a small version (under 2 minutes)
+//
+// Starts Roomful (scripts/local/serve.ts: the production Worker in workerd), @y/websocket-server
+// and Hocuspocus on 127.0.0.1:8801-8803, drives all three from this one Node process, prints one
+// table and writes bench/results/latest.json (+ latest.md, the table that README.md quotes).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import WS from "ws";
+import * as Y from "yjs";
+import { openClient, trackProgress } from "./lib/clients.mjs";
+import { benchUser, createRoom, documentStats, postChat, takeSnapshot } from "./lib/roomful.mjs";
+import { applyOp, loadTrace } from "./lib/trace.mjs";
+import { cachedDocument } from "./lib/documents.mjs";
+import { median, now, pool, sleep, startProcess, summary, waitFor } from "./lib/util.mjs";
+
+const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const C = quick
+  ? { fanoutReaders: [1, 50, 200], fanoutOps: 120, fanoutRate: 40, writers: [[10, 60], [50, 12]], coldCopies: [1], coldTrials: 1, replayOps: 10_000, presence: [100, 500], chatMessages: 20 }
+  : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100 };
+const SERVERS = ["roomful", "yws", "hocuspocus"];
+const root = path.resolve(import.meta.dirname, "..");
+const stateRoot = mkdtempSync(path.join(os.tmpdir(), "roomful-bench-"));
+const t0 = now();
+const log = (...a) => console.error(`[${((now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const trace = loadTrace();
+
+// ---- servers -------------------------------------------------------------------------
+const launch = {
+  roomful: (build) => startProcess("roomful", [path.join(root, "scripts/local/serve.ts"), "--port", "8801", "--state", path.join(stateRoot, "roomful"), ...(build ? [] : ["--no-build"])]),
+  yws: () => startProcess("yws", [path.join(root, "bench/servers/y-websocket-server.mjs"), "--port", "8802", "--state", path.join(stateRoot, "yws")]),
+  hocuspocus: () => startProcess("hocuspocus", [path.join(root, "bench/servers/hocuspocus.mjs"), "--port", "8803", "--state", path.join(stateRoot, "hocuspocus")]),
+};
+const procs = {};
+const targets = {};
+let user;
+let roomCount = 0;
+
+async function startAll() {
+  const [r, y, h] = await Promise.all([launch.roomful(true), launch.yws(), launch.hocuspocus()]);
+  Object.assign(procs, { roomful: r, yws: y, hocuspocus: h });
+  user = await benchUser(r.url);
+  targets.roomful = { kind: "roomful", url: r.url, token: user.token };
+  targets.yws = { kind: "yws", url: y.url };
+  targets.hocuspocus = { kind: "hocuspocus", url: h.url };
+}
+
+async function restart(kind) {
+  await procs[kind].stop();
+  procs[kind] = await (kind === "roomful" ? launch.roomful(false) : launch[kind]());
+}
+
+async function newRoom(kind, label) {
+  roomCount++;
+  if (kind === "roomful") return createRoom(targets.roomful.url, user.token, `${label}-${roomCount}`);
+  return `${label}-${roomCount}-${Date.now()}`;
+}
+
+async function openAll(kind, room, count) {
+  return pool(Array.from({ length: count }), 20, async () => {
+    const c = openClient(targets[kind], room);
+    await c.synced(60_000);
+    return c;
+  });
+}
+
+// ---- 1. fan-out latency ----------------------------------------------------------------
+async function fanout(kind, readerCount) {
+  const room = await newRoom(kind, "fanout");
+  const writer = openClient(targets[kind], room);
+  await writer.synced();
+  const readers = await openAll(kind, room, readerCount);
+  const sends = [];
+  let progress = 0;
+  trackProgress(writer.doc, (p) => {
+    progress = p;
+  });
+  const latencies = [];
+  const seen = readers.map(() => 0);
+  readers.forEach((r, i) =>
+    trackProgress(r.doc, (p, t) => {
+      while (seen[i] < sends.length && sends[seen[i]][0] <= p) latencies.push(t - sends[seen[i]++][1]);
+    }),
+  );
+  const text = writer.text;
+  const start = now();
+  for (let i = 0; i < C.fanoutOps; i++) {
+    const due = start + (i * 1000) / C.fanoutRate;
+    if (due > now()) await sleep(due - now());
+    const sentAt = now();
+    writer.doc.transact(() => applyOp(text, trace.ops[i]));
+    sends.push([progress, sentAt]);
+  }
+  await waitFor(() => seen.every((s) => s === sends.length), 30_000, "every reader to apply every op");
+  for (const c of [writer, ...readers]) c.close();
+  return summary(latencies);
+}
+
+// ---- 2. throughput and convergence ------------------------------------------------------------
+async function throughput(kind, writerCount, opsEach) {
+  const room = await newRoom(kind, "writers");
+  const writers = await openAll(kind, room, writerCount);
+  const start = now();
+  await Promise.all(
+    writers.map(async (w, k) => {
+      const slice = trace.ops.slice(k * opsEach, (k + 1) * opsEach);
+      for (const patches of slice) {
+        w.doc.transact(() => applyOp(w.text, patches, { clamp: true }));
+        await new Promise(setImmediate);
+        while (w.bufferedAmount() > 256 * 1024) await sleep(2);
+      }
+    }),
+  );
+  const sent = now();
+  const expected = writers.map((w) => [w.doc.clientID, Y.getState(w.doc.store, w.doc.clientID)]);
+  await waitFor(
+    () => {
+      if (!writers.every((w) => expected.every(([id, clock]) => Y.getState(w.doc.store, id) >= clock))) return false;
+      const first = writers[0].text.toString();
+      return writers.every((w) => w.text.toString() === first);
+    },
+    90_000,
+    "convergence",
+    10,
+  );
+  const converged = now();
+  // Checked, not assumed: a new client loads the server's copy, which must equal every client's.
+  const fresh = openClient(targets[kind], room);
+  await fresh.synced();
+  await waitFor(() => fresh.text.length === writers[0].text.length, 10_000, "fresh client content").catch(() => {});
+  const equal = fresh.text.toString() === writers[0].text.toString();
+  for (const c of [fresh, ...writers]) c.close();
+  const total = writerCount * opsEach;
+  return { opsPerSecond: Math.round(total / ((converged - start) / 1000)), convergenceMs: Math.round(converged - sent), equal, total };
+}
+
+// ---- 3. cold load ---------------------------------------------------------------------------
+async function populate(kind, room, built) {
+  const pusher = openClient(targets[kind], room);
+  await pusher.synced();
+  for (const update of built.updates) {
+    Y.applyUpdate(pusher.doc, update);
+    await waitFor(() => pusher.bufferedAmount() === 0, 30_000, "upload", 5);
+  }
+  const check = openClient(targets[kind], room);
+  await check.synced();
+  await waitFor(() => check.text.length === built.length, 60_000, `${kind} to hold the document`);
+  check.close();
+  pusher.close();
+}
+
+async function coldLoads(copiesList) {
+  const out = {};
+  const docs = Object.fromEntries(copiesList.map((n) => [n, cachedDocument(trace.ops, n, log)]));
+  const rooms = {};
+  for (const kind of SERVERS) {
+    rooms[kind] = {};
+    for (const n of copiesList) {
+      rooms[kind][n] = await newRoom(kind, `cold${n}x`);
+      await populate(kind, rooms[kind][n], docs[n]);
+    }
+  }
+  await sleep(3_500); // Hocuspocus stores 2 s after the last change; y-websocket-server on last close
+  const times = Object.fromEntries(SERVERS.map((k) => [k, Object.fromEntries(copiesList.map((n) => [n, []]))]));
+  for (let trial = 0; trial < C.coldTrials; trial++) {
+    for (const kind of SERVERS) {
+      await restart(kind);
+      for (const n of copiesList) {
+        const start = now();
+        const c = openClient(targets[kind], rooms[kind][n]);
+        await waitFor(() => c.text.length === docs[n].length, 60_000, `${kind} cold load`, 1);
+        times[kind][n].push(now() - start);
+        c.close();
+      }
+    }
+  }
+  for (const n of copiesList) {
+    const floor = [];
+    for (let i = 0; i < 3; i++) {
+      const start = now();
+      const d = new Y.Doc();
+      Y.applyUpdate(d, Y.encodeStateAsUpdate(docs[n].doc));
+      if (d.getText("text").length !== docs[n].length) throw new Error("floor mismatch");
+      floor.push(now() - start);
+    }
+    out[n] = { floorMs: median(floor), stateBytes: Y.encodeStateAsUpdate(docs[n].doc).byteLength };
+    for (const kind of SERVERS) out[n][kind] = median(times[kind][n]);
+  }
+  return out;
+}
+
+// ---- 4. replay the trace; storage ------------------------------------------------------------
+async function replay(kind) {
+  const room = await newRoom(kind, "replay");
+  const writer = openClient(targets[kind], room);
+  await writer.synced();
+  const ops = trace.ops.slice(0, Math.min(C.replayOps, trace.ops.length));
+  const start = now();
+  for (let i = 0; i < ops.length; i++) {
+    writer.doc.transact(() => applyOp(writer.text, ops[i]));
+    if (i % 50 === 0) await new Promise(setImmediate);
+    while (writer.bufferedAmount() > 1024 * 1024) await sleep(2);
+  }
+  const check = openClient(targets[kind], room);
+  await check.synced(120_000);
+  await waitFor(() => check.text.length === writer.text.length, 300_000, "replay to land", 20);
+  const elapsed = now() - start;
+  const equal = check.text.toString() === writer.text.toString();
+  const finalState = Y.encodeStateAsUpdate(writer.doc).byteLength;
+  check.close();
+  writer.close();
+  const result = { ops: ops.length, opsPerSecond: Math.round(ops.length / (elapsed / 1000)), equal, finalState };
+  if (kind === "roomful") {
+    const base = targets.roomful.url;
+    result.afterReplay = await documentStats(base, user.token, room);
+    await sleep(3_000); // YServer's onSave (compaction) is debounced 2 s after the last update
+    const settled = await documentStats(base, user.token, room);
+    result.settled = settled;
+    result.r2SnapshotBytes = (await takeSnapshot(base, user.token, room)).bytes;
+  }
+  return result;
+}
+
+// ---- 5. presence / chat object ----------------------------------------------------------------
+async function presence(connections, messages) {
+  const base = targets.roomful.url;
+  const roomId = await newRoom("roomful", "chat");
+  const channel = `room:${roomId}`;
+  const sendAt = new Map();
+  const latencies = [];
+  let delivered = 0;
+  let lastDelivery = 0;
+  const sockets = await pool(Array.from({ length: connections }), 25, () =>
+    new Promise((resolve, reject) => {
+      const ws = new WS(`${base.replace(/^http/, "ws")}/api/chat`, { headers: { authorization: `Bearer ${user.token}` } });
+      const timer = setTimeout(() => reject(new Error("chat socket timeout")), 30_000);
+      ws.on("message", (data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type === "welcome") ws.send(JSON.stringify({ type: "subscribe", channel }));
+        else if (frame.type === "subscribed") {
+          clearTimeout(timer);
+          resolve(ws);
+        } else if (frame.type === "message") {
+          const t = sendAt.get(frame.message.body);
+          if (t !== undefined) {
+            lastDelivery = now();
+            latencies.push(lastDelivery - t);
+            delivered++;
+          }
+        }
+      });
+      ws.on("error", reject);
+    }),
+  );
+  const held = sockets.filter((s) => s.readyState === WS.OPEN).length;
+  const start = now();
+  await pool(Array.from({ length: messages }, (_, i) => `bench message ${i}`), 4, async (body) => {
+    sendAt.set(body, now());
+    await postChat(base, roomId, body);
+  });
+  await waitFor(() => delivered >= messages * connections, 30_000, "chat deliveries").catch((e) => log(e.message));
+  const seconds = (lastDelivery - start) / 1000;
+  for (const s of sockets) s.close();
+  return { held, messagesPerSecond: Math.round(messages / seconds), deliveriesPerSecond: Math.round(delivered / seconds), delivered, expected: messages * connections, latency: summary(latencies) };
+}
+
+// ---- the run ------------------------------------------------------------------------------------
+const results = {
+  startedAt: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  config: C,
+  scenarios: {},
+  errors: [],
+};
+const rows = [];
+const row = (figure, better, values) => rows.push({ figure, better, ...values });
+const want = (name) => !only || only.includes(name);
+
+async function attempt(label, fn) {
+  try {
+    log(label);
+    return await fn();
+  } catch (error) {
+    log(`${label} failed: ${error.stack ?? error}`);
+    results.errors.push(`${label}: ${error.message ?? error}`);
+    return null;
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    await Promise.all(Object.values(procs).map((p) => p.stop().catch(() => {})));
+    process.exit(130);
+  });
+}
+try {
+  log(`state in ${stateRoot}; starting servers`);
+  await startAll();
+
+  if (want("fanout")) {
+    results.scenarios.fanout = {};
+    for (const n of C.fanoutReaders) {
+      const per = {};
+      for (const kind of SERVERS) per[kind] = await attempt(`fan-out ${kind} ${n} readers`, () => fanout(kind, n));
+      results.scenarios.fanout[n] = per;
+      for (const p of ["p50", "p95", "p99"]) row(`fan-out ${n} reader${n > 1 ? "s" : ""} ${p} (ms)`, "lower", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.[p]])));
+    }
+  }
+  if (want("throughput")) {
+    results.scenarios.throughput = {};
+    for (const [n, each] of C.writers) {
+      const per = {};
+      for (const kind of SERVERS) per[kind] = await attempt(`throughput ${kind} ${n} writers`, () => throughput(kind, n, each));
+      results.scenarios.throughput[n] = per;
+      row(`${n} writers: ops/s to convergence`, "higher", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.opsPerSecond])));
+      row(`${n} writers: convergence after last send (ms)`, "lower", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.convergenceMs])));
+      row(`${n} writers: all documents equal`, null, Object.fromEntries(SERVERS.map((k) => [k, per[k] ? (per[k].equal ? "yes" : "NO") : null])));
+    }
+  }
+  if (want("cold")) {
+    const cold = await attempt("cold load", () => coldLoads(C.coldCopies));
+    results.scenarios.cold = cold;
+    for (const n of C.coldCopies) {
+      if (!cold) break;
+      const c = cold[n];
+      row(`cold load ${n}x automerge-paper (${(c.stateBytes / 1024).toFixed(0)} KiB) (ms)`, "lower", Object.fromEntries(SERVERS.map((k) => [k, c[k]])));
+      row(`  in-process Yjs floor, encode+apply (ms)`, null, { roomful: c.floorMs, yws: c.floorMs, hocuspocus: c.floorMs });
+      row(`  cold load / floor`, "lower", Object.fromEntries(SERVERS.map((k) => [k, c[k] && Math.round((c[k] / c.floorMs) * 100) / 100])));
+    }
+  }
+  if (want("replay")) {
+    const per = {};
+    for (const kind of SERVERS) per[kind] = await attempt(`replay ${kind}`, () => replay(kind));
+    results.scenarios.replay = per;
+    const ops = per.roomful?.ops ?? per.yws?.ops;
+    row(`1 writer replays ${ops} ops: ops/s`, "higher", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.opsPerSecond])));
+    const r = per.roomful;
+    if (r) {
+      const stored = (s) => s.stateBytes + s.logBytes;
+      row(`storage: final encoded state (KiB)`, null, { roomful: kib(r.finalState), yws: kib(per.yws?.finalState), hocuspocus: kib(per.hocuspocus?.finalState) });
+      row(`storage: DO SQLite right after the trace (KiB)`, null, { roomful: kib(stored(r.afterReplay)), yws: "n/a", hocuspocus: "n/a" });
+      row(`storage: DO SQLite settled (KiB)`, null, { roomful: kib(stored(r.settled)), yws: "n/a", hocuspocus: "n/a" });
+      row(`storage: DO SQLite settled / final state`, null, { roomful: round2(stored(r.settled) / r.finalState), yws: "n/a", hocuspocus: "n/a" });
+      row(`storage: R2 snapshot (KiB)`, null, { roomful: kib(r.r2SnapshotBytes), yws: "n/a", hocuspocus: "n/a" });
+    }
+  }
+  if (want("presence")) {
+    results.scenarios.presence = {};
+    for (const n of C.presence) {
+      const p = await attempt(`presence ${n} connections`, () => presence(n, C.chatMessages));
+      results.scenarios.presence[n] = p;
+      if (!p) continue;
+      row(`presence ${n}: connections held`, null, { roomful: p.held, yws: "n/a", hocuspocus: "n/a" });
+      row(`presence ${n}: chat msgs/s fanned out (deliveries/s)`, null, { roomful: `${p.messagesPerSecond} (${p.deliveriesPerSecond})`, yws: "n/a", hocuspocus: "n/a" });
+      row(`presence ${n}: delivery p99 (ms)`, null, { roomful: p.latency.p99, yws: "n/a", hocuspocus: "n/a" });
+    }
+  }
+} finally {
+  await Promise.all(Object.values(procs).map((p) => p.stop().catch(() => {})));
+  rmSync(stateRoot, { recursive: true, force: true });
+}
+
+function kib(bytes) {
+  return bytes === undefined || bytes === null ? null : Math.round(bytes / 102.4) / 10;
+}
+function round2(x) {
+  return Math.round(x * 100) / 100;
+}
+
+// ---- the table -------------------------------------------------------------------------
+function ratio(r) {
+  if (!r.better || typeof r.roomful !== "number") return "";
+  const refs = [r.yws, r.hocuspocus].filter((v) => typeof v === "number");
+  if (!refs.length) return "";
+  const best = r.better === "lower" ? Math.min(...refs) : Math.max(...refs);
+  return best ? round2(r.roomful / best).toFixed(2) : "";
+}
+const fmt = (v) => (v === null || v === undefined ? "–" : String(v));
+const header = ["figure", "Roomful", "y-websocket-server", "Hocuspocus", "Roomful / best ref"];
+const body = rows.map((r) => [r.figure, fmt(r.roomful), fmt(r.yws), fmt(r.hocuspocus), ratio(r)]);
+const m = results.machine;
+const machineLine = `${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`;
+const markdown = [
+  `Mode: ${results.mode}, ${results.startedAt}. Machine: ${machineLine}.`,
+  "",
+  `| ${header.join(" | ")} |`,
+  `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+  ...body.map((cells) => `| ${cells.join(" | ")} |`),
+  ...(results.errors.length ? ["", "Errors:", ...results.errors.map((e) => `- ${e}`)] : []),
+  "",
+].join("\n");
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(`\n${machineLine}\n${line(header)}\n${body.map(line).join("\n")}`);
+if (results.errors.length) console.log(`\nerrors:\n${results.errors.join("\n")}`);
+results.table = rows;
+results.elapsedSeconds = Math.round((now() - t0) / 1000);
+mkdirSync(path.join(root, "bench/results"), { recursive: true });
+writeFileSync(path.join(root, "bench/results/latest.json"), JSON.stringify(results, null, 2));
+if (!only) writeFileSync(path.join(root, `bench/results/latest-${results.mode}.md`), markdown);
+log(`done in ${results.elapsedSeconds}s; bench/results/latest.json written`);
+process.exit(results.errors.length ? 1 : 0);
