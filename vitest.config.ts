@@ -19,6 +19,8 @@ export default defineConfig(async () => {
           // Small enough that tests cross it quickly, big enough for a three-part upload.
           MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
           MAIL_FROM: "Roomful <hello@roomful.test>",
+          // A small document cap so the "document full" path is reachable in a test.
+          ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
           TEST_MIGRATIONS: migrations,
         }),
       }),

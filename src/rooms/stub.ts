@@ -3,6 +3,7 @@
 import type { SnapshotRow } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import type { RoomRole } from "./identity.ts";
+import type { EditOutcome } from "./room.ts";
 import type { RoomLimits } from "./limits.ts";
 import type { SnapshotRequest } from "./snapshots.ts";
 
@@ -18,8 +19,7 @@ export type RoomStats = {
 
 export interface RoomRpc {
   getState(): Promise<Uint8Array>;
-  applyServerUpdate(update: Uint8Array): Promise<void>;
-  editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<void>;
+  editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<EditOutcome>;
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | null>;
   snapshot(request: SnapshotRequest): Promise<SnapshotRow | null>;
   stats(): Promise<RoomStats>;

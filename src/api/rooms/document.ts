@@ -10,7 +10,7 @@ import { ApiError, badRequest } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { readQuery, readText } from "../validation.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
-import { callRoom } from "./room-calls.ts";
+import { assertApplied } from "./room-calls.ts";
 
 export const documentRoutes = new Hono<AppEnv>();
 
@@ -77,7 +77,7 @@ async function editDocument(c: AppContext, operation: "replace" | "append"): Pro
     if (error instanceof DocumentFormatError || error instanceof SyntaxError) throw badRequest(`Cannot read the ${kind} body: ${error.message}`);
     throw error;
   }
-  await callRoom(() => roomStub(c.env, access.room.id).editDocument(operation, content, body.length));
+  assertApplied(await roomStub(c.env, access.room.id).editDocument(operation, content, body.length));
   return c.body(null, 204);
 }
 

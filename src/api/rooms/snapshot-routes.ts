@@ -14,7 +14,7 @@ import { documentRoute } from "../openapi.ts";
 import { decodeCursor, encodeCursor, idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { exportFormat, renderState } from "./document.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
-import { callRoom } from "./room-calls.ts";
+import { assertApplied } from "./room-calls.ts";
 
 export const snapshotRoutes = new Hono<AppEnv>();
 
@@ -98,9 +98,11 @@ snapshotRoutes.post("/:id/snapshots", async (c) => {
   const access = await editableRoom(c);
   const body = await readJson(c, createSnapshotBody);
   const principal = c.get("principal");
-  const row = await callRoom(() =>
-    roomStub(c.env, access.room.id).snapshot({ reason: "manual", by: principal?.user?.id ?? null, label: body.label ?? null }),
-  );
+  const row = await roomStub(c.env, access.room.id).snapshot({
+    reason: "manual",
+    by: principal?.user?.id ?? null,
+    label: body.label ?? null,
+  });
   return c.json({ snapshot: presentSnapshot(row!, principal?.user?.name ?? null) }, 201);
 });
 
@@ -134,6 +136,7 @@ snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
   const state = await snapshotState(c, row);
   const principal = c.get("principal");
   const label = `Restored ${row.label ? `"${row.label}"` : "snapshot"} from ${new Date(row.createdAt).toISOString()}`;
-  const after = await callRoom(() => roomStub(c.env, access.room.id).restoreState(state, principal?.user?.id ?? null, label));
-  return c.json({ snapshot: after ? presentSnapshot(after, principal?.user?.name ?? null) : null });
+  const after = await roomStub(c.env, access.room.id).restoreState(state, principal?.user?.id ?? null, label);
+  if (!after) assertApplied("room_reset");
+  return c.json({ snapshot: presentSnapshot(after!, principal?.user?.name ?? null) });
 });

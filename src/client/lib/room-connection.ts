@@ -31,7 +31,7 @@ const CLOSE_REASONS: Record<number, string> = {
   4404: "This room was deleted.",
   4413: "That change is too large to send in one piece.",
   4500: "The room restarted; reconnecting.",
-  4507: "The document is full; new edits are not saved.",
+  4409: "The document is full; new edits are not saved.",
 };
 
 const ACK_DELAY_MS = 150;
