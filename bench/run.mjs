@@ -20,7 +20,7 @@ import { median, now, pool, sleep, startProcess, summary, waitFor } from "./lib/
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const C = quick
-  ? { fanoutReaders: [1, 50, 200], fanoutOps: 120, fanoutRate: 40, writers: [[10, 60], [50, 12]], coldCopies: [1], coldTrials: 1, replayOps: 10_000, presence: [100, 500], chatMessages: 20 }
+  ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10 }
   : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100 };
 const SERVERS = ["roomful", "yws", "hocuspocus"];
 const root = path.resolve(import.meta.dirname, "..");
