@@ -28,7 +28,6 @@ import {
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
 import * as encoding from "lib0/encoding";
-import * as encoding from "lib0/encoding";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
@@ -68,8 +67,6 @@ export class Room extends YServer {
   #persistFailed = false;
   #destroyed = false;
   #alarmAt: number | null = null;
-  /** True between #broadcastUpdate and the end of the same update's listeners. */
-  #updateSent = false;
   /** True between #broadcastUpdate and the end of the same update's listeners. */
   #updateSent = false;
 
