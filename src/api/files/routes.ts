@@ -1,6 +1,6 @@
 // /api/files: list, download (ranges, conditional requests), metadata, thumbnail, delete.
 // A file the caller may not see is a 404, exactly like a file that does not exist.
-import { and, desc, eq, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, ne, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { files, type FileRow } from "../../db/schema.ts";
@@ -9,8 +9,9 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { database } from "../db.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
+import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { roomAccess } from "../rooms/access.ts";
-import { decodeCursor, encodeCursor, idParams, pageQuery, readParams, readQuery } from "../validation.ts";
+import { idParams, pageQuery, readParams, readQuery } from "../validation.ts";
 import { contentDisposition, presentFile, servedType } from "./present.ts";
 import { parseRange } from "./range.ts";
 import { canSeeFile, deleteFileRow, loadFile } from "./store.ts";
@@ -18,7 +19,6 @@ import { canSeeFile, deleteFileRow, loadFile } from "./store.ts";
 export const filesRoutes = new Hono<AppEnv>();
 
 const listQuery = pageQuery.extend({ roomId: z.string().uuid().optional() });
-const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
 
 async function visibleFile(c: AppContext): Promise<FileRow> {
   const { id } = readParams(c, idParams);
@@ -45,7 +45,7 @@ documentRoute({
 filesRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
   const { roomId, limit, cursor } = readQuery(c, listQuery);
-  const after = decodeCursor(cursor, cursorSchema);
+  const after = readCursor(cursor);
   let scope;
   if (roomId) {
     if (!(await roomAccess(c.env, roomId, principal))?.canView) throw notFound("Room");
@@ -60,16 +60,12 @@ filesRoutes.get("/", async (c) => {
       and(
         scope,
         ne(files.status, "uploading"),
-        after
-          ? or(lt(files.createdAt, after.createdAt), and(eq(files.createdAt, after.createdAt), lt(files.id, after.id)))
-          : undefined,
+        olderThan(files, after),
       ),
     )
     .orderBy(desc(files.createdAt), desc(files.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  const { page, nextCursor } = pageOf(rows, limit, (row) => row);
   return c.json({ files: page.map(presentFile), nextCursor });
 });
 

@@ -1,5 +1,5 @@
 // /api/jobs: what the queue did, for admins.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { jobs } from "../../db/schema.ts";
@@ -8,7 +8,8 @@ import type { AppEnv } from "../context.ts";
 import { database } from "../db.ts";
 import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
-import { decodeCursor, encodeCursor, pageQuery, readParams, readQuery } from "../validation.ts";
+import { olderThan, pageOf, readCursor } from "../pagination.ts";
+import { pageQuery, readParams, readQuery } from "../validation.ts";
 
 export const jobsRoutes = new Hono<AppEnv>();
 
@@ -16,7 +17,6 @@ const listQuery = pageQuery.extend({
   type: z.enum(["welcome-email", "process-file"]).optional(),
   status: z.enum(["queued", "running", "done", "failed"]).optional(),
 });
-const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
 /** Job ids are UUIDs or stable keys such as `welcome:<userId>`. */
 const jobParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -31,7 +31,7 @@ documentRoute({
 jobsRoutes.get("/", async (c) => {
   requireAdmin(c);
   const { type, status, limit, cursor } = readQuery(c, listQuery);
-  const after = decodeCursor(cursor, cursorSchema);
+  const after = readCursor(cursor);
   const rows = await database(c.env)
     .select()
     .from(jobs)
@@ -39,16 +39,12 @@ jobsRoutes.get("/", async (c) => {
       and(
         type ? eq(jobs.type, type) : undefined,
         status ? eq(jobs.status, status) : undefined,
-        after
-          ? or(lt(jobs.createdAt, after.createdAt), and(eq(jobs.createdAt, after.createdAt), lt(jobs.id, after.id)))
-          : undefined,
+        olderThan(jobs, after),
       ),
     )
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  const { page, nextCursor } = pageOf(rows, limit, (row) => row);
   return c.json({ jobs: page, nextCursor });
 });
 

@@ -1,5 +1,5 @@
 // /api/rooms: create, list, read, update and delete rooms.
-import { and, desc, eq, exists, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { roomMembers, rooms } from "../../db/schema.ts";
@@ -8,7 +8,8 @@ import { requirePrincipal, requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../db.ts";
 import { documentRoute } from "../openapi.ts";
-import { decodeCursor, encodeCursor, pageQuery, readJson, readQuery } from "../validation.ts";
+import { olderThan, pageOf, readCursor } from "../pagination.ts";
+import { pageQuery, readJson, readQuery } from "../validation.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 import { presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
@@ -24,7 +25,6 @@ const createRoomBody = z.strictObject({
 const updateRoomBody = z
   .strictObject({ name: roomName.optional(), visibility: z.enum(["public", "private"]).optional(), openEditing: z.boolean().optional() })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });
-const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
 
 documentRoute({
   method: "post",
@@ -59,29 +59,23 @@ documentRoute({
 roomsRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
   const { limit, cursor } = readQuery(c, pageQuery);
-  const after = decodeCursor(cursor, cursorSchema);
+  const after = readCursor(cursor);
   const userId = principal.user?.id ?? "";
   const db = database(c.env);
   const isMember = exists(
     db.select({ one: sql`1` }).from(roomMembers).where(and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId))),
   );
   const visible = principal.isAdmin ? undefined : or(eq(rooms.visibility, "public"), isMember);
-  const page = after
-    ? or(lt(rooms.createdAt, after.createdAt), and(eq(rooms.createdAt, after.createdAt), lt(rooms.id, after.id)))
-    : undefined;
+  const afterCursor = olderThan(rooms, after);
   const rows = await db
     .select({ room: rooms, role: roomMembers.role })
     .from(rooms)
     .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
-    .where(and(visible, page))
+    .where(and(visible, afterCursor))
     .orderBy(desc(rooms.createdAt), desc(rooms.id))
     .limit(limit + 1);
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1)?.room;
-  return c.json({
-    rooms: shown.map((row) => presentRoom(row.room, row.role)),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-  });
+  const { page, nextCursor } = pageOf(rows, limit, (row) => row.room);
+  return c.json({ rooms: page.map((row) => presentRoom(row.room, row.role)), nextCursor });
 });
 
 documentRoute({

@@ -1,7 +1,7 @@
 // /api/rooms/:id/snapshots: the room's history. Snapshots are written by the room object
 // (automatically after edits, or on demand here); restoring applies the old content as a
 // new edit, so open editors change live and no history is rewritten.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { snapshots, users, type SnapshotRow } from "../../db/schema.ts";
@@ -11,7 +11,8 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { database } from "../db.ts";
 import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
-import { decodeCursor, encodeCursor, idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
+import { olderThan, pageOf, readCursor } from "../pagination.ts";
+import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { exportFormat, renderState } from "./document.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
@@ -20,7 +21,6 @@ export const snapshotRoutes = new Hono<AppEnv>();
 
 const snapshotParams = z.object({ id: idSchema, sid: idSchema });
 const createSnapshotBody = z.strictObject({ label: z.string().trim().min(1).max(200).optional() });
-const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
 
 function presentSnapshot(row: SnapshotRow, authorName: string | null = null) {
   return {
@@ -63,7 +63,7 @@ documentRoute({
 snapshotRoutes.get("/:id/snapshots", async (c) => {
   const access = await viewableRoom(c);
   const { limit, cursor } = readQuery(c, pageQuery);
-  const after = decodeCursor(cursor, cursorSchema);
+  const after = readCursor(cursor);
   const rows = await database(c.env)
     .select({ snapshot: snapshots, authorName: users.name })
     .from(snapshots)
@@ -71,19 +71,13 @@ snapshotRoutes.get("/:id/snapshots", async (c) => {
     .where(
       and(
         eq(snapshots.roomId, access.room.id),
-        after
-          ? or(lt(snapshots.createdAt, after.createdAt), and(eq(snapshots.createdAt, after.createdAt), lt(snapshots.id, after.id)))
-          : undefined,
+        olderThan(snapshots, after),
       ),
     )
     .orderBy(desc(snapshots.createdAt), desc(snapshots.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1)?.snapshot;
-  return c.json({
-    snapshots: page.map((r) => presentSnapshot(r.snapshot, r.authorName)),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-  });
+  const { page, nextCursor } = pageOf(rows, limit, (row) => row.snapshot);
+  return c.json({ snapshots: page.map((r) => presentSnapshot(r.snapshot, r.authorName)), nextCursor });
 });
 
 documentRoute({

@@ -1,7 +1,6 @@
 // /api/users: signup (public), listing (admins), and each account (the user or an admin).
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
-import { z } from "zod";
 import { users } from "../../db/schema.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requireAdmin, requireSelfOrAdmin } from "../auth/guards.ts";
@@ -10,13 +9,13 @@ import type { AppEnv } from "../context.ts";
 import { database, isUniqueViolation } from "../db.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
-import { decodeCursor, encodeCursor, idParams, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
+import { newerThan, pageOf, readCursor } from "../pagination.ts";
+import { idParams, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { presentUser } from "./present.ts";
 import { signupBody, updateUserBody } from "./schemas.ts";
 import { afterSignup } from "./signup-hooks.ts";
 
 export const usersRoutes = new Hono<AppEnv>();
-const cursorSchema = z.object({ createdAt: z.number(), id: z.string() });
 
 documentRoute({
   method: "post",
@@ -59,20 +58,16 @@ documentRoute({
 usersRoutes.get("/", async (c) => {
   requireAdmin(c);
   const { limit, cursor } = readQuery(c, pageQuery);
-  const after = decodeCursor(cursor, cursorSchema);
+  const after = readCursor(cursor);
   const rows = await database(c.env)
     .select()
     .from(users)
     .where(
-      after
-        ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
-        : undefined,
+      newerThan(users, after),
     )
     .orderBy(asc(users.createdAt), asc(users.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  const { page, nextCursor } = pageOf(rows, limit, (row) => row);
   return c.json({ users: page.map(presentUser), nextCursor });
 });
 
