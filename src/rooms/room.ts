@@ -48,7 +48,6 @@ const COMPACT_AFTER_UPDATES = 500;
 const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 const META_DIRTY_SINCE = "snapshot_dirty_since";
-const META_LAST_EDIT = "snapshot_last_edit";
 const META_LAST_CHECKSUM = "snapshot_last_checksum";
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
@@ -67,6 +66,8 @@ export class Room extends YServer {
   #persistFailed = false;
   #destroyed = false;
   #alarmAt: number | null = null;
+  /** When the first edit since the last snapshot happened (0: nothing to snapshot). */
+  #dirtySince = 0;
   /** True between #broadcastUpdate and the end of the same update's listeners. */
   #updateSent = false;
 
@@ -80,6 +81,7 @@ export class Room extends YServer {
   async onLoad(): Promise<void> {
     this.#limits = roomLimits(this.#env);
     this.#storage = new DocumentStorage(this.ctx.storage);
+    this.#dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
     if (this.#storage.isEmpty()) await this.#restoreFromLatestSnapshot();
     const stored = this.#storage.load();
     this.document.transact(() => {
@@ -126,6 +128,10 @@ export class Room extends YServer {
       }
     }
     this.#updateSent = true;
+    // Belt and braces: if a later listener threw, the reset below would not run.
+    queueMicrotask(() => {
+      this.#updateSent = false;
+    });
   }
 
   /** YServer's update listener (registered after #persist) finds no one left to send to. */
@@ -290,10 +296,11 @@ export class Room extends YServer {
   /** Schedules the snapshot alarm: debounced after edits, but never later than MAX_WAIT. */
   #noteEdit(): void {
     const now = Date.now();
-    const dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0") || now;
-    if (dirtySince === now) this.#storage.setMeta(META_DIRTY_SINCE, String(now));
-    this.#storage.setMeta(META_LAST_EDIT, String(now));
-    const due = Math.min(now + SNAPSHOT_DEBOUNCE_MS, dirtySince + SNAPSHOT_MAX_WAIT_MS);
+    if (!this.#dirtySince) {
+      this.#dirtySince = now;
+      this.#storage.setMeta(META_DIRTY_SINCE, String(now)); // once per snapshot period, not per edit
+    }
+    const due = Math.min(now + SNAPSHOT_DEBOUNCE_MS, this.#dirtySince + SNAPSHOT_MAX_WAIT_MS);
     // Moving the alarm on every keystroke is wasted work; a second of slack is fine.
     if (this.#alarmAt === null || Math.abs(this.#alarmAt - due) > 1_000) {
       this.#alarmAt = due;
@@ -301,19 +308,18 @@ export class Room extends YServer {
     }
   }
 
+  /**
+   * Edits keep moving the alarm to 30 s after the latest one (but no later than 3 minutes
+   * after the first), so when it fires the room has been quiet or busy for too long.
+   */
+  #markClean(): void {
+    this.#dirtySince = 0;
+    this.#storage.setMeta(META_DIRTY_SINCE, "0");
+  }
+
   async onAlarm(): Promise<void> {
     this.#alarmAt = null;
-    if (this.#destroyed) return;
-    const dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
-    if (!dirtySince) return;
-    const lastEdit = Number(this.#storage.getMeta(META_LAST_EDIT) ?? "0");
-    const now = Date.now();
-    const due = Math.min(lastEdit + SNAPSHOT_DEBOUNCE_MS, dirtySince + SNAPSHOT_MAX_WAIT_MS);
-    if (now < due) {
-      this.#alarmAt = due;
-      await this.ctx.storage.setAlarm(due);
-      return;
-    }
+    if (this.#destroyed || !this.#dirtySince) return;
     await this.snapshot({ reason: "auto", by: null, label: null });
   }
 
@@ -325,7 +331,7 @@ export class Room extends YServer {
     await this.#ready();
     const checksum = await stateChecksum(this.document);
     const unchanged = checksum === this.#storage.getMeta(META_LAST_CHECKSUM);
-    this.#storage.setMeta(META_DIRTY_SINCE, "0");
+    this.#markClean();
     if (unchanged && request.reason === "auto") return null;
     try {
       const row = await writeSnapshot(this.#env, this.name, this.document, request);
@@ -333,7 +339,7 @@ export class Room extends YServer {
       if (request.reason === "auto") await pruneAutoSnapshots(this.#env, this.name);
       return row;
     } catch (error) {
-      this.#storage.setMeta(META_DIRTY_SINCE, String(Date.now()));
+      this.#noteEdit(); // still dirty: the alarm tries again
       throw error;
     }
   }

@@ -27,6 +27,8 @@ function chunks(bytes: Uint8Array): Uint8Array[] {
 
 export class DocumentStorage {
   #stats: StorageStats = { stateBytes: 0, logBytes: 0, logCount: 0 };
+  /** Next log sequence number, kept in memory so an append is a single INSERT. */
+  #nextSeq = 1;
 
   constructor(private readonly storage: DurableObjectStorage) {
     storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_updates (
@@ -52,6 +54,7 @@ export class DocumentStorage {
       .exec<{ n: number; c: number }>("SELECT coalesce(sum(length(data)), 0) AS n, count(DISTINCT seq) AS c FROM doc_updates")
       .one();
     this.#stats = { stateBytes: state.n, logBytes: log.n, logCount: log.c };
+    this.#nextSeq = sql.exec<{ seq: number }>("SELECT coalesce(max(seq), 0) + 1 AS seq FROM doc_updates").one().seq;
   }
 
   load(): StoredDocument {
@@ -75,7 +78,7 @@ export class DocumentStorage {
   /** Appends one update. Synchronous: it commits with the turn that applied the update. */
   append(update: Uint8Array): void {
     const sql = this.storage.sql;
-    const { seq } = sql.exec<{ seq: number }>("SELECT coalesce(max(seq), 0) + 1 AS seq FROM doc_updates").one();
+    const seq = this.#nextSeq++;
     chunks(update).forEach((part, index) => {
       sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
     });
