@@ -27,6 +27,14 @@ export function roomLimits(env: Env): RoomLimits {
   };
 }
 
+/**
+ * Per-connection frame budget (updates, awareness, sync): a token bucket held in memory, so it
+ * restarts full when the room wakes from hibernation, which is acceptable for a flood guard.
+ * Fast typing is ~10-20 frames/s and a paste is one frame, far below it.
+ */
+export const FRAME_BURST = 500;
+export const FRAMES_PER_SECOND = 100;
+
 /** WebSocket close codes a room uses; 4400-4499 stop the stock y-websocket client from retrying. */
 export const CloseCode = {
   malformed: 4400,
@@ -35,4 +43,6 @@ export const CloseCode = {
   tooLarge: 4413,
   documentFull: 4409,
   reset: 4500,
+  /** Over the frame budget: 4500-4599 is "try again later", so the client reconnects and resyncs. */
+  rateLimited: 4529,
 } as const;

@@ -14,6 +14,10 @@ import { RateLimiter } from "./presence/rate-limit.ts";
 import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./presence/roster.ts";
 import { migrate } from "./presence/schema.ts";
 
+/** A socket may send this many malformed frames (each answered with an error) before it is closed. */
+export const MAX_BAD_FRAMES = 20;
+export const BAD_FRAMES_CLOSE_CODE = 4400;
+
 export type PostResult =
   | { ok: true; message: ChatMessage }
   | { ok: false; code: "rate_limited"; message: string; retryAfterMs: number };
@@ -23,6 +27,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
 
   readonly messages: MessageStore;
   readonly limiter = new RateLimiter();
+  /** Malformed frames per socket, in memory (a wake forgives them; that is fine for a guard). */
+  readonly badFrames = new Map<string, number>();
   readonly leaves: PendingLeaves;
   readonly visible: VisibleRooms;
 
@@ -73,7 +79,11 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     if (!state) return;
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) {
-      // Answered, otherwise ignored: a bad frame never reaches storage or other sockets.
+      // Answered, otherwise ignored: a bad frame never reaches storage or other sockets. A
+      // socket that keeps sending them is broken or hostile, and is closed (4400: do not retry).
+      const bad = (this.badFrames.get(connection.id) ?? 0) + 1;
+      this.badFrames.set(connection.id, bad);
+      if (bad > MAX_BAD_FRAMES) return connection.close(BAD_FRAMES_CLOSE_CODE, "Too many malformed frames");
       return send(connection, { type: "error", code: "bad_frame", message: parsed.message, details: parsed.details });
     }
     const frame = parsed.frame;
@@ -104,6 +114,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   }
 
   override async onClose(connection: Connection): Promise<void> {
+    this.badFrames.delete(connection.id);
     const state = stateOf(connection);
     if (!state) return;
     // The closing socket is no longer OPEN, so add it back to see the roster as it was.

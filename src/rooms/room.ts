@@ -14,7 +14,8 @@ import * as Y from "yjs";
 import type { Env } from "../env.ts";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { byteLength, classifyFrame, toBytes } from "./frames.ts";
-import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
+import { CloseCode, DOCUMENT_WARNING_RATIO, FRAME_BURST, FRAMES_PER_SECOND, roomLimits, type RoomLimits } from "./limits.ts";
+import { RateLimiter } from "./presence/rate-limit.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
 import {
   latestSnapshot,
@@ -72,6 +73,8 @@ export class Room extends YServer {
   #persistFailed = false;
   #destroyed = false;
   #alarmAt: number | null = null;
+  /** Frames per connection (limits.ts); in memory, so it starts full after a wake. */
+  #frameBudget = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
   /** When the first edit since the last snapshot happened (0: nothing to snapshot). */
   #dirtySince = 0;
   /** Stored updates waiting for the next broadcast flush. */
@@ -232,6 +235,10 @@ export class Room extends YServer {
       this.#reject(connection, CloseCode.tooLarge, `Message over ${this.#limits.maxMessageBytes} bytes`);
       return;
     }
+    if (this.#frameBudget.take(connection.id) > 0) {
+      this.#reject(connection, CloseCode.rateLimited, "Too many messages; slow down");
+      return;
+    }
     if (typeof message === "string") {
       // y-partyserver's custom messages; anything else is not our protocol.
       if (!message.startsWith("__YPS:")) return this.#reject(connection, CloseCode.malformed, "Unexpected text frame");
@@ -296,6 +303,7 @@ export class Room extends YServer {
     const clocks = Object.entries(connection.state?.awarenessClocks ?? {})
       .map(([id, clock]) => [Number(id), clock] as [number, number])
       .filter(([id]) => !this.document.awareness.states.has(id));
+    this.#frameBudget.forget(connection.id);
     const result = super.onClose(connection, code, reason, wasClean);
     if (clocks.length > 0) {
       const removal = encodeAwarenessRemoval(clocks);
@@ -418,6 +426,7 @@ export class Room extends YServer {
         malformed: Number(this.#storage.getMeta(`rejected:${CloseCode.malformed}`) ?? 0),
         tooLarge: Number(this.#storage.getMeta(`rejected:${CloseCode.tooLarge}`) ?? 0),
         documentFull: Number(this.#storage.getMeta(`rejected:${CloseCode.documentFull}`) ?? 0),
+        rateLimited: Number(this.#storage.getMeta(`rejected:${CloseCode.rateLimited}`) ?? 0),
       },
     };
   }

@@ -26,4 +26,8 @@ export class RateLimiter {
     }
     return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
   }
+
+  forget(key: string): void {
+    this.#buckets.delete(key);
+  }
 }
