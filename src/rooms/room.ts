@@ -203,7 +203,7 @@ export class Room extends YServer {
       connection.close(CloseCode.forbidden, "Not authorized");
       return;
     }
-    connection.setState({ userId, name: headers.get(TRUSTED_HEADERS.userName) ?? "", role });
+    connection.setState({ userId, name: decodeURIComponent(headers.get(TRUSTED_HEADERS.userName) ?? ""), role });
     await super.onConnect(connection, ctx);
   }
 
