@@ -72,6 +72,8 @@ export const website = await BunSPA("website", {
     // Room limits (src/rooms/limits.ts explains the 4 MiB document default).
     ROOM_MAX_MESSAGE_BYTES: process.env.ROOM_MAX_MESSAGE_BYTES ?? String(1024 * 1024),
     ROOM_MAX_DOCUMENT_BYTES: process.env.ROOM_MAX_DOCUMENT_BYTES ?? String(4 * 1024 * 1024),
+    ROOM_FRAME_BURST: process.env.ROOM_FRAME_BURST ?? "500",
+    ROOM_FRAMES_PER_SECOND: process.env.ROOM_FRAMES_PER_SECOND ?? "100",
     MAX_UPLOAD_BYTES: process.env.MAX_UPLOAD_BYTES ?? String(100 * 1024 * 1024),
     // First retry delay of a failed job; each later retry doubles it (capped at 60 s).
     JOB_RETRY_DELAY_SECONDS: process.env.JOB_RETRY_DELAY_SECONDS ?? "2",

@@ -12,7 +12,13 @@ export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 /** Rooms past this share of the cap get a warning sent to their editors. */
 export const DOCUMENT_WARNING_RATIO = 0.75;
 
-export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number };
+export type RoomLimits = {
+  maxMessageBytes: number;
+  maxDocumentBytes: number;
+  /** Per-connection frame budget: a token bucket of `frameBurst`, refilled at `framesPerSecond`. */
+  frameBurst: number;
+  framesPerSecond: number;
+};
 
 function positiveInt(value: unknown, fallback: number): number {
   const n = Number(value);
@@ -24,13 +30,16 @@ export function roomLimits(env: Env): RoomLimits {
   return {
     maxMessageBytes: positiveInt(vars.ROOM_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES),
     maxDocumentBytes: positiveInt(vars.ROOM_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_BYTES),
+    frameBurst: positiveInt(vars.ROOM_FRAME_BURST, FRAME_BURST),
+    framesPerSecond: positiveInt(vars.ROOM_FRAMES_PER_SECOND, FRAMES_PER_SECOND),
   };
 }
 
 /**
  * Per-connection frame budget (updates, awareness, sync): a token bucket held in memory, so it
  * restarts full when the room wakes from hibernation, which is acceptable for a flood guard.
- * Fast typing is ~10-20 frames/s and a paste is one frame, far below it.
+ * Fast typing is ~10-20 frames/s and a paste is one frame, far below it. Configurable with
+ * ROOM_FRAME_BURST / ROOM_FRAMES_PER_SECOND (the benchmarks lift it to measure the server itself).
  */
 export const FRAME_BURST = 500;
 export const FRAMES_PER_SECOND = 100;

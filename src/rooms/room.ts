@@ -14,7 +14,7 @@ import * as Y from "yjs";
 import type { Env } from "../env.ts";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { byteLength, classifyFrame, toBytes } from "./frames.ts";
-import { CloseCode, DOCUMENT_WARNING_RATIO, FRAME_BURST, FRAMES_PER_SECOND, roomLimits, type RoomLimits } from "./limits.ts";
+import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
 import { RateLimiter } from "./presence/rate-limit.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
 import {
@@ -74,7 +74,7 @@ export class Room extends YServer {
   #destroyed = false;
   #alarmAt: number | null = null;
   /** Frames per connection (limits.ts); in memory, so it starts full after a wake. */
-  #frameBudget = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
+  #frameBudget!: RateLimiter;
   /** When the first edit since the last snapshot happened (0: nothing to snapshot). */
   #dirtySince = 0;
   /** Stored updates waiting for the next broadcast flush. */
@@ -91,6 +91,7 @@ export class Room extends YServer {
   /** Runs inside YServer.onStart before YServer registers its own listeners. */
   async onLoad(): Promise<void> {
     this.#limits = roomLimits(this.#env);
+    this.#frameBudget = new RateLimiter(this.#limits.frameBurst, this.#limits.framesPerSecond);
     this.#storage = new DocumentStorage(this.ctx.storage);
     this.#dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
     if (this.#storage.isEmpty()) await this.#restoreFromLatestSnapshot();
