@@ -1,0 +1,110 @@
+// Part 6, load: many clients in one room and on the presence object for a while; unexpected
+// disconnects, delivery latency percentiles, and the runtime's memory before, at peak and after.
+import * as Y from "yjs";
+import { Api, pool, type User } from "./api.ts";
+import { ChatClient, roomClient, type RoomClient, until } from "./clients.ts";
+import type { Row } from "./run.ts";
+import { sleep, type Stack } from "./stack.ts";
+
+const MiB = 1024 * 1024;
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const summary = (xs: number[]) => `p50 ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, p99 ${pct(xs, 99)} ms (${xs.length} samples)`;
+
+export async function loadTest(stack: Stack, options: { roomClients: number; presenceClients: number; seconds: number }): Promise<Row[]> {
+  const api = new Api(stack.url);
+  const users: User[] = [];
+  for (let i = 0; i < 20; i++) users.push(await api.user(`Load${i}`));
+  const roomId = await api.room(users[0]!, users.slice(1).map((user) => ({ user, role: "editor" as const })));
+  await sleep(2_000);
+  const rssBefore = stack.rss();
+
+  const roomLatency: number[] = [];
+  const chatLatency: number[] = [];
+  let roomDrops = 0;
+  let chatDrops = 0;
+  let measuring = false;
+  const rooms: RoomClient[] = [];
+  await pool(Array.from({ length: options.roomClients }, (_, i) => i), 20, async (i) => {
+    const client = roomClient(stack.url, roomId, users[i % users.length]!.token);
+    rooms[i] = client;
+    client.provider.on("connection-close", (event: any) => measuring && event && roomDrops++);
+    client.doc.getMap<number>("probe").observe((event) => {
+      if (!measuring || event.transaction.local) return;
+      for (const key of event.keysChanged) roomLatency.push(Date.now() - client.doc.getMap<number>("probe").get(key)!);
+    });
+    await until(() => client.provider.synced, 60_000, "load client sync");
+  });
+  const chats: ChatClient[] = [];
+  await pool(Array.from({ length: options.presenceClients }, (_, i) => i), 25, async (i) => {
+    const chat = new ChatClient(stack.url, users[i % users.length]!.token);
+    chats[i] = chat;
+    chat.on((f) => {
+      if (measuring && f.type === "message" && f.message.body.startsWith("probe ")) chatLatency.push(Date.now() - Number(f.message.body.slice(6)));
+    });
+    await chat.opened(60_000);
+    await chat.next((f) => f.type === "welcome", 60_000);
+    chat.send({ type: "subscribe", channel: "global" });
+    await chat.next((f) => f.type === "subscribed", 60_000);
+    chat.ws.on("close", () => measuring && chatDrops++);
+  });
+
+  // The run: typists edit, a probe writes timestamps to the room and to the global channel.
+  measuring = true;
+  const end = Date.now() + options.seconds * 1000;
+  let rssPeak = stack.rss();
+  const typists = rooms.slice(1, 21).map(async (client, i) => {
+    const text = client.doc.getText("load");
+    while (Date.now() < end) {
+      text.insert(Math.floor(Math.random() * (text.length + 1)), String.fromCharCode(97 + (i % 26)));
+      await sleep(200 + Math.random() * 200);
+    }
+  });
+  const probe = (async () => {
+    let seq = 0;
+    while (Date.now() < end) {
+      rooms[0]!.doc.getMap<number>("probe").set(String(seq % 50), Date.now());
+      if (seq % 2 === 0) chats[0]!.send({ type: "send", channel: "global", body: `probe ${Date.now()}` });
+      seq++;
+      rssPeak = Math.max(rssPeak, stack.rss());
+      await sleep(500);
+    }
+  })();
+  await Promise.all([...typists, probe]);
+  await sleep(1_000);
+  measuring = false;
+  // Everyone converged on the typed text?
+  const expected = rooms[1]!.doc.getText("load").toString();
+  let converged = false;
+  try {
+    await until(() => rooms.every((r) => r.doc.getText("load").toString() === expected), 20_000, "load convergence");
+    converged = true;
+  } catch {}
+  const differing = rooms.filter((r) => r.doc.getText("load").toString() !== expected);
+  const lagging = differing.filter((r) => !Y.equalSnapshots(Y.snapshot(r.doc), Y.snapshot(rooms[1]!.doc))).length;
+  for (const r of rooms) r.close();
+  for (const c of chats) c.close();
+  // Memory after the clients left: give the runtime time to drop sockets and hibernate.
+  await sleep(20_000);
+  const rssAfter = stack.rss();
+  const grew = rssAfter - rssBefore;
+  return [
+    {
+      part: "6 load (room)",
+      tried: `${options.roomClients} clients in one room for ${options.seconds} s, 20 typing`,
+      figure: `unexpected disconnects ${roomDrops}; converged ${converged}${converged ? "" : ` (${differing.length} differ, ${lagging} with other state)`}; delivery ${summary(roomLatency)}`,
+      held: roomDrops === 0 && converged && roomLatency.length > 0,
+    },
+    {
+      part: "6 load (presence)",
+      tried: `${options.presenceClients} chat sockets on the presence object for ${options.seconds} s`,
+      figure: `unexpected disconnects ${chatDrops}; delivery ${summary(chatLatency)}`,
+      held: chatDrops === 0 && chatLatency.length > 0,
+    },
+    {
+      part: "6 load (memory)",
+      tried: "workerd RSS before, at peak, 20 s after clients left",
+      figure: `${Math.round(rssBefore / MiB)} / ${Math.round(rssPeak / MiB)} / ${Math.round(rssAfter / MiB)} MiB`,
+      held: rssBefore > 0 && grew < 128 * MiB,
+    },
+  ];
+}
