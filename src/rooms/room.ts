@@ -18,8 +18,8 @@ import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "
 import { RateLimiter } from "./presence/rate-limit.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
 import {
-  latestSnapshot,
   pruneAutoSnapshots,
+  recentSnapshots,
   readSnapshotState,
   SNAPSHOT_DEBOUNCE_MS,
   SNAPSHOT_MAX_WAIT_MS,
@@ -113,7 +113,13 @@ export class Room extends YServer {
     } catch (error) {
       console.error(`room ${this.name}: persisting an update failed`, error);
       this.#persistFailed = true;
-      return; // YServer's listener still broadcasts; the wedge check then resets the room
+      // An update that is not stored must reach no one: suppress YServer's broadcast too.
+      // The wedge check after apply then resets the room to what storage holds.
+      this.#updateSent = true;
+      queueMicrotask(() => {
+        this.#updateSent = false;
+      });
+      return;
     }
     this.#broadcastUpdate(update);
   };
@@ -171,13 +177,19 @@ export class Room extends YServer {
     });
   }
 
+  /** Newest snapshot that reads back intact; a corrupt or missing one falls back to older ones. */
   async #restoreFromLatestSnapshot(): Promise<void> {
-    const snapshot = await latestSnapshot(this.#env, this.name);
-    if (!snapshot) return;
-    const state = await readSnapshotState(this.#env, snapshot);
-    if (!state) return;
-    this.#storage.compact(state);
-    this.#storage.setMeta(META_LAST_CHECKSUM, snapshot.checksum);
+    for (const snapshot of await recentSnapshots(this.#env, this.name, 5)) {
+      try {
+        const state = await readSnapshotState(this.#env, snapshot);
+        if (!state) continue;
+        this.#storage.compact(state);
+        this.#storage.setMeta(META_LAST_CHECKSUM, snapshot.checksum);
+        return;
+      } catch (error) {
+        console.error(`room ${this.name}: snapshot ${snapshot.id} unusable, trying an older one`, error);
+      }
+    }
   }
 
   /** Debounced by YServer; compacts the log when it has grown. */
@@ -358,9 +370,10 @@ export class Room extends YServer {
    */
   async snapshot(request: SnapshotRequest): Promise<SnapshotRow | null> {
     await this.#ready();
+    // Clean before the await: an edit arriving meanwhile marks the room dirty again.
+    this.#markClean();
     const checksum = await stateChecksum(this.document);
     const unchanged = checksum === this.#storage.getMeta(META_LAST_CHECKSUM);
-    this.#markClean();
     if (unchanged && request.reason === "auto") return null;
     try {
       const row = await writeSnapshot(this.#env, this.name, this.document, request);
@@ -400,11 +413,13 @@ export class Room extends YServer {
   }
 
   /** Makes the content equal to an old state's, as a new edit: nothing is rewritten. */
-  async restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | null> {
+  async restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | EditOutcome> {
     await this.#ready();
+    if (this.#storage.storedBytes + state.byteLength > this.#limits.maxDocumentBytes) return "document_full";
     restoreFromState(this.document, state, SERVER_ORIGIN);
-    if (this.#afterServerEdit() === "room_reset") return null;
-    return this.snapshot({ reason: "restore", by, label });
+    const outcome = this.#afterServerEdit();
+    if (outcome !== "applied") return outcome;
+    return (await this.snapshot({ reason: "restore", by, label }))!;
   }
 
   #afterServerEdit(): EditOutcome {
@@ -430,6 +445,16 @@ export class Room extends YServer {
         rateLimited: Number(this.#storage.getMeta(`rejected:${CloseCode.rateLimited}`) ?? 0),
       },
     };
+  }
+
+  /** Users with an open connection (the Worker re-checks them when room access rules change). */
+  async connectedUserIds(): Promise<string[]> {
+    await this.#ready();
+    const ids = new Set<string>();
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state?.userId) ids.add(connection.state.userId);
+    }
+    return [...ids];
   }
 
   /** A member's role changed or they were removed: apply it to their open connections. */

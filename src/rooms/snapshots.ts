@@ -62,14 +62,13 @@ export async function readSnapshotState(env: Env, row: Pick<SnapshotRow, "r2Key"
   return state;
 }
 
-export async function latestSnapshot(env: Env, roomId: string): Promise<SnapshotRow | null> {
-  const [row] = await database(env)
+export async function recentSnapshots(env: Env, roomId: string, limit: number): Promise<SnapshotRow[]> {
+  return database(env)
     .select()
     .from(snapshots)
     .where(eq(snapshots.roomId, roomId))
     .orderBy(desc(snapshots.createdAt))
-    .limit(1);
-  return row ?? null;
+    .limit(limit);
 }
 
 /** Deletes automatic snapshots beyond the newest AUTO_SNAPSHOTS_KEPT (R2 objects, then rows). */

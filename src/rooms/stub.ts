@@ -14,16 +14,17 @@ export type RoomStats = {
   storedBytes: number;
   limits: RoomLimits;
   connections: number;
-  rejectedFrames: { malformed: number; tooLarge: number; documentFull: number };
+  rejectedFrames: { malformed: number; tooLarge: number; documentFull: number; rateLimited: number };
 };
 
 export interface RoomRpc {
   getState(): Promise<Uint8Array>;
   editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<EditOutcome>;
-  restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | null>;
+  restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<SnapshotRow | null>;
   stats(): Promise<RoomStats>;
   updateMemberAccess(userId: string, role: RoomRole | null): Promise<void>;
+  connectedUserIds(): Promise<string[]>;
   destroy(): Promise<void>;
 }
 

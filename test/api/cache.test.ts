@@ -41,6 +41,10 @@ describe("/api/cache", () => {
     const user = await signUp("Scripter");
     expect((await call("GET", "/api/cache/anything")).status).toBe(401);
     expect((await call("GET", "/api/cache/anything", { auth: user.auth })).status).toBe(403);
+    // Only admins may mint the cache scope; an admin's token without it is refused too.
+    const refused = await call("POST", "/api/tokens", { auth: user.auth, body: { name: "x", scopes: ["cache"] } });
+    expect(refused.status).toBe(403);
+    await call("PATCH", `/api/users/${user.id}`, { auth: admin, body: { role: "admin" } });
     const plain = await createToken(user.auth, ["read", "write"]);
     expect((await call("GET", "/api/cache/anything", { auth: { token: plain.secret } })).status).toBe(403);
     const scoped = await createToken(user.auth, ["read", "write", "cache"]);

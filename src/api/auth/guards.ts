@@ -36,6 +36,13 @@ export function requireUser(c: AppContext): Principal & { user: User } {
   return principal as Principal & { user: User };
 }
 
+/** Credentials are managed from a signed-in browser session, never with a token. */
+export function requireSession(c: AppContext): Principal & { user: User } {
+  const principal = requireUser(c);
+  if (principal.via !== "session") throw forbidden("Manage tokens and passwords from a signed-in session.");
+  return principal;
+}
+
 export function requireAdmin(c: AppContext): Principal {
   const principal = requirePrincipal(c);
   if (!principal.isAdmin) throw forbidden("Admins only.");

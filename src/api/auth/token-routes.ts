@@ -7,10 +7,10 @@ import { apiTokens } from "../../db/schema.ts";
 import { newId, randomToken } from "../../shared/crypto.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../db.ts";
-import { notFound } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idParams, readJson, readParams } from "../validation.ts";
-import { requireUser } from "./guards.ts";
+import { requireSession, requireUser } from "./guards.ts";
 import { TOKEN_PREFIX, TOKEN_SCOPES } from "./principal.ts";
 import { hashSecret } from "./secrets.ts";
 
@@ -43,8 +43,11 @@ documentRoute({
   responses: { 201: "{ token: { ..., secret } }" },
 });
 tokenRoutes.post("/", async (c) => {
-  const { user } = requireUser(c);
+  const principal = requireSession(c);
+  const { user } = principal;
   const body = await readJson(c, createTokenBody);
+  // The shared KV cache is an admin tool: only admins hand out its scope.
+  if (body.scopes.includes("cache") && !principal.isAdmin) throw forbidden('Only admins may create tokens with the "cache" scope.');
   const secret = `${TOKEN_PREFIX}${randomToken()}`;
   const now = Date.now();
   const [row] = await database(c.env)
@@ -87,7 +90,7 @@ documentRoute({
   responses: { 204: "Revoked", 404: "No such token of yours" },
 });
 tokenRoutes.delete("/:id", async (c) => {
-  const { user } = requireUser(c);
+  const { user } = requireSession(c);
   const { id } = readParams(c, idParams);
   const deleted = await database(c.env)
     .delete(apiTokens)

@@ -25,11 +25,19 @@ const putQuery = z.object({
   ttl: z.coerce.number().int().min(60, "ttl must be at least 60 seconds (KV's minimum).").max(365 * 86_400).optional(),
 });
 
-/** Admins, or a token granted the "cache" scope. Signed-in browsers are not scripts. */
+/**
+ * Admins (signed in, or the bootstrap token), or a token with the "cache" scope, which only
+ * admins can mint (src/api/auth/token-routes.ts): the cache is one namespace shared by admin
+ * scripts, so an ordinary user must not be able to write into it. An admin's token without
+ * the scope is refused: scripts get only what they were given.
+ */
 function requireCacheAccess(c: AppContext): void {
   const principal = requirePrincipal(c);
-  if (principal.isAdmin) return;
-  if (principal.via === "token" && principal.scopes.has("cache")) return;
+  if (principal.via === "token") {
+    if (principal.scopes.has("cache")) return;
+  } else if (principal.isAdmin) {
+    return;
+  }
   throw forbidden('The cache needs an admin or a token with the "cache" scope.');
 }
 
@@ -50,6 +58,8 @@ cacheRoutes.get("/:key", async (c) => {
       "Content-Type": metadata?.contentType ?? "application/octet-stream",
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-store",
+      // Stored values are script-supplied: never let one run as a page on the API's origin.
+      "Content-Security-Policy": "sandbox; default-src 'none'",
     },
   });
 });

@@ -5,7 +5,8 @@ import { withIdentity } from "../../rooms/presence/identity.ts";
 import { presenceStub } from "../../rooms/presence/stub.ts";
 import { requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { ApiError } from "../errors.ts";
+import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
+import { ApiError, forbidden } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 
 export const chatSocketRoutes = new Hono<AppEnv>();
@@ -19,7 +20,11 @@ documentRoute({
 });
 chatSocketRoutes.get("/", async (c) => {
   // Authorize before upgrading: a rejected upgrade is a plain JSON 401, never a 101 then close.
-  const { user, isAdmin } = requireUser(c);
+  const principal = requireUser(c);
+  const { user, isAdmin } = principal;
+  assertSocketOrigin(c, principal);
+  // Presence and chat are interactive (joining announces you): a read-only token cannot join.
+  if (!mayWriteOverSocket(principal)) throw forbidden('Joining chat needs a token with the "write" scope.');
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade.");
   }

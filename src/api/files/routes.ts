@@ -1,6 +1,6 @@
 // /api/files: list, download (ranges, conditional requests), metadata, thumbnail, delete.
 // A file the caller may not see is a 404, exactly like a file that does not exist.
-import { and, desc, eq, ne, or } from "drizzle-orm";
+import { and, desc, eq, notInArray, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { files, type FileRow } from "../../db/schema.ts";
@@ -23,7 +23,8 @@ const listQuery = pageQuery.extend({ roomId: z.string().uuid().optional() });
 async function visibleFile(c: AppContext): Promise<FileRow> {
   const { id } = readParams(c, idParams);
   const file = await loadFile(c.env, id);
-  if (!file || file.status === "uploading" || !(await canSeeFile(c.env, file, optionalPrincipal(c)))) {
+  // Unfinished uploads and files the processing job rejected are never served.
+  if (!file || file.status === "uploading" || file.status === "rejected" || !(await canSeeFile(c.env, file, optionalPrincipal(c)))) {
     throw notFound("File");
   }
   return file;
@@ -59,7 +60,7 @@ filesRoutes.get("/", async (c) => {
     .where(
       and(
         scope,
-        ne(files.status, "uploading"),
+        notInArray(files.status, ["uploading", "rejected"]),
         olderThan(files, after),
       ),
     )

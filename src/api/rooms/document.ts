@@ -77,7 +77,8 @@ async function editDocument(c: AppContext, operation: "replace" | "append"): Pro
     if (error instanceof DocumentFormatError || error instanceof SyntaxError) throw badRequest(`Cannot read the ${kind} body: ${error.message}`);
     throw error;
   }
-  assertApplied(await roomStub(c.env, access.room.id).editDocument(operation, content, body.length));
+  const bytes = new TextEncoder().encode(content).byteLength;
+  assertApplied(await roomStub(c.env, access.room.id).editDocument(operation, content, bytes));
   return c.body(null, 204);
 }
 

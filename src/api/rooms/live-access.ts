@@ -1,18 +1,31 @@
-// Pushes a membership change to the room's open connections, so a demoted editor
-// stops writing at once and a removed member is disconnected.
-import type { Room, User } from "../../db/schema.ts";
+// Pushes access changes to the room's open connections, so a demoted editor stops writing
+// at once, a removed member is disconnected, and a room made private drops outsiders.
+import { and, eq, inArray } from "drizzle-orm";
+import { roomMembers, users, type Room, type RoomRole as MemberRole, type User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import type { RoomRole as MemberRole } from "../../db/schema.ts";
 import { roomStub } from "../../rooms/stub.ts";
+import { database } from "../db.ts";
 import { accessFor } from "./access.ts";
 
 export async function applyLiveAccess(env: Env, room: Room, user: User, role: MemberRole | null): Promise<void> {
-  const access = accessFor(room, role, {
-    user,
-    isAdmin: user.role === "admin",
-    via: "session",
-    scopes: new Set(),
-  });
+  const access = accessFor(room, role, { user, isAdmin: user.role === "admin", via: "session", scopes: new Set() });
   const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
+}
+
+/** After the room's visibility or open-editing setting changed: re-check everyone connected. */
+export async function recheckConnectedUsers(env: Env, room: Room): Promise<void> {
+  const userIds = (await roomStub(env, room.id).connectedUserIds()).filter((id) => id !== "admin");
+  if (userIds.length === 0) return;
+  const db = database(env);
+  // D1 allows 100 bound parameters per statement.
+  for (let i = 0; i < userIds.length; i += 90) {
+    const chunk = userIds.slice(i, i + 90);
+    const rows = await db
+      .select({ user: users, role: roomMembers.role })
+      .from(users)
+      .leftJoin(roomMembers, and(eq(roomMembers.userId, users.id), eq(roomMembers.roomId, room.id)))
+      .where(inArray(users.id, chunk));
+    for (const row of rows) await applyLiveAccess(env, room, row.user, row.role);
+  }
 }

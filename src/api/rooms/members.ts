@@ -34,7 +34,15 @@ membersRoutes.get("/:id/members", async (c) => {
     .innerJoin(users, eq(users.id, roomMembers.userId))
     .where(eq(roomMembers.roomId, access.room.id))
     .orderBy(asc(roomMembers.createdAt));
-  return c.json({ members: rows.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })) });
+  // Emails are for the room's managers (to invite and tell people apart) and each member's own row.
+  const callerId = c.get("principal")?.user?.id;
+  return c.json({
+    members: rows.map(({ email, ...m }) => ({
+      ...m,
+      ...((access.canManage || m.userId === callerId) && { email }),
+      createdAt: new Date(m.createdAt).toISOString(),
+    })),
+  });
 });
 
 documentRoute({

@@ -10,6 +10,7 @@ import { database } from "../db.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { pageQuery, readJson, readQuery } from "../validation.ts";
+import { recheckConnectedUsers } from "./live-access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 import { presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
@@ -109,6 +110,7 @@ roomsRoutes.patch("/:id", async (c) => {
     .set({ ...body, updatedAt: Date.now() })
     .where(eq(rooms.id, access.room.id))
     .returning();
+  if (body.visibility !== undefined || body.openEditing !== undefined) await recheckConnectedUsers(c.env, room!);
   return c.json({ room: presentRoom(room!, access.role) });
 });
 

@@ -131,6 +131,9 @@ snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
   const principal = c.get("principal");
   const label = `Restored ${row.label ? `"${row.label}"` : "snapshot"} from ${new Date(row.createdAt).toISOString()}`;
   const after = await roomStub(c.env, access.room.id).restoreState(state, principal?.user?.id ?? null, label);
-  if (!after) assertApplied("room_reset");
-  return c.json({ snapshot: presentSnapshot(after!, principal?.user?.name ?? null) });
+  if (typeof after === "string") {
+    assertApplied(after);
+    throw new Error(`unexpected restore outcome ${after}`);
+  }
+  return c.json({ snapshot: presentSnapshot(after, principal?.user?.name ?? null) });
 });

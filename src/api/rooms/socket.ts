@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import { TRUSTED_HEADERS, stripTrustedHeaders } from "../../rooms/identity.ts";
+import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema, parseWith } from "../validation.ts";
@@ -19,6 +20,7 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   const roomId = parseWith(idSchema, c.req.param("roomId"), "room id");
   const principal = c.get("principal");
   if (!principal) throw unauthorized();
+  assertSocketOrigin(c, principal);
   const access = await roomAccess(c.env, roomId, principal);
   if (!access?.canView) throw notFound("Room");
 
@@ -30,7 +32,7 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   headers.delete("cookie");
   headers.set(TRUSTED_HEADERS.userId, principal.user?.id ?? "admin");
   headers.set(TRUSTED_HEADERS.userName, encodeURIComponent(principal.user?.name ?? "Admin"));
-  headers.set(TRUSTED_HEADERS.role, access.canEdit ? "editor" : "viewer");
+  headers.set(TRUSTED_HEADERS.role, access.canEdit && mayWriteOverSocket(principal) ? "editor" : "viewer");
 
   const room = await getServerByName(c.env.ROOM as unknown as Parameters<typeof getServerByName>[0], roomId);
   return room.fetch(new Request(url, { headers }));

@@ -1,13 +1,15 @@
 // /api/users: signup (public), listing (admins), and each account (the user or an admin).
 import { and, asc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
-import { users } from "../../db/schema.ts";
+import { files, rooms, users } from "../../db/schema.ts";
+import { purgeRoom } from "../rooms/purge.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requireAdmin, requireSelfOrAdmin } from "../auth/guards.ts";
-import { hashPassword } from "../auth/password.ts";
+import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { revokeOtherCredentials } from "../auth/revoke.ts";
 import type { AppEnv } from "../context.ts";
 import { database, isUniqueViolation } from "../db.ts";
-import { conflict, forbidden, notFound } from "../errors.ts";
+import { ApiError, conflict, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { newerThan, pageOf, readCursor } from "../pagination.ts";
 import { idParams, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
@@ -103,7 +105,15 @@ usersRoutes.patch("/:id", async (c) => {
   const principal = requireSelfOrAdmin(c, id);
   const body = await readJson(c, updateUserBody);
   if (body.role !== undefined && !principal.isAdmin) throw forbidden("Only admins change roles.");
-  await findUser(c, id);
+  const user = await findUser(c, id);
+  const changesCredentials = body.email !== undefined || body.password !== undefined;
+  if (changesCredentials && !principal.isAdmin) {
+    // A stolen token or an unattended browser must not be enough to take over the account.
+    if (principal.via !== "session") throw forbidden("Change your email or password from a signed-in session.");
+    if (!body.currentPassword || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
+      throw new ApiError(403, "wrong_password", "Give your current password to change your email or password.");
+    }
+  }
   const changes = {
     ...(body.name !== undefined && { name: body.name }),
     ...(body.email !== undefined && { email: body.email }),
@@ -113,6 +123,7 @@ usersRoutes.patch("/:id", async (c) => {
   };
   try {
     const [updated] = await database(c.env).update(users).set(changes).where(eq(users.id, id)).returning();
+    if (body.password !== undefined) await revokeOtherCredentials(c.env, id, principal.sessionId);
     return c.json({ user: presentUser(updated!) });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict("That email is already registered.");
@@ -131,7 +142,15 @@ usersRoutes.delete("/:id", async (c) => {
   const { id } = readParams(c, idParams);
   requireSelfOrAdmin(c, id);
   await findUser(c, id);
-  // Sessions, tokens, memberships and owned rows go with the user (ON DELETE CASCADE).
-  await database(c.env).delete(users).where(eq(users.id, id));
+  const db = database(c.env);
+  // Rooms they created go with them (rooms.owner_id cascades), so purge each properly first:
+  // documents, snapshots, files and chat live outside D1.
+  const owned = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.ownerId, id));
+  for (const room of owned) await purgeRoom(c.env, room.id);
+  const fileKeys = await db.delete(files).where(eq(files.ownerId, id)).returning({ r2Key: files.r2Key, thumbnailKey: files.thumbnailKey });
+  const keys = fileKeys.flatMap((f) => [f.r2Key, f.thumbnailKey].filter((k): k is string => Boolean(k)));
+  for (let i = 0; i < keys.length; i += 1000) await c.env.STORAGE.delete(keys.slice(i, i + 1000));
+  // Sessions, tokens and memberships go with the user (ON DELETE CASCADE).
+  await db.delete(users).where(eq(users.id, id));
   return c.body(null, 204);
 });

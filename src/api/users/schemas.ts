@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-const trimmedName = z.string().trim().min(1).max(100);
+// Well-formed UTF-16 only: a lone surrogate cannot be URI-encoded into a socket's identity header.
+const trimmedName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((name) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name), {
+    message: "Name contains invalid characters.",
+  });
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // 8 to 256 characters: long passphrases are welcome, unbounded input to PBKDF2 is not.
 const password = z.string().min(8).max(256);
@@ -13,5 +21,7 @@ export const updateUserBody = z
     email: email.optional(),
     password: password.optional(),
     role: z.enum(["user", "admin"]).optional(),
+    /** Required when users change their own email or password. */
+    currentPassword: z.string().min(1).max(256).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });
