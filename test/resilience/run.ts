@@ -79,7 +79,7 @@ try {
     await part("3 REST fuzz", () => restFuzz(stack, { perRoute: ci ? 25 : 60 }));
   }
   if (want("load")) {
-    await part("6 load", () => loadTest(stack, ci ? { roomClients: 100, presenceClients: 200, seconds: 15 } : { roomClients: 200, presenceClients: 500, seconds: 60 }));
+    await part("6 load", () => loadTest(stack, ci ? { roomClients: 60, presenceClients: 200, seconds: 15 } : { roomClients: 200, presenceClients: 500, seconds: 60 }));
   }
   // Last: it locks the local address out of sign-ins for 15 minutes.
   if (want("abuse")) {
