@@ -29,6 +29,7 @@ import {
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
 import * as encoding from "lib0/encoding";
+import { writeUpdate } from "y-protocols/sync";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
@@ -58,6 +59,9 @@ const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 const META_DIRTY_SINCE = "snapshot_dirty_since";
 const META_LAST_CHECKSUM = "snapshot_last_checksum";
+
+/** y-websocket's outer message type for sync messages (y-protocols/sync writes the rest). */
+const MESSAGE_SYNC = 0;
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
@@ -159,11 +163,9 @@ export class Room extends YServer {
     this.#pendingBroadcast = [];
     if (updates.length === 0) return;
     const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    // y-websocket's sync update frame: [messageSync = 0, messageYjsUpdate = 2, update]
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, 0);
-    encoding.writeVarUint(encoder, 2);
-    encoding.writeVarUint8Array(encoder, update);
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
     for (const socket of this.ctx.getWebSockets()) {
       if (socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
@@ -361,15 +363,15 @@ export class Room extends YServer {
     }
   }
 
-  /**
-   * Edits keep moving the alarm to 30 s after the latest one (but no later than 3 minutes
-   * after the first), so when it fires the room has been quiet or busy for too long.
-   */
   #markClean(): void {
     this.#dirtySince = 0;
     this.#storage.setMeta(META_DIRTY_SINCE, "0");
   }
 
+  /**
+   * Edits keep moving the alarm to 30 s after the latest one (but no later than 3 minutes
+   * after the first), so when it fires the room has been quiet or busy for too long.
+   */
   async onAlarm(): Promise<void> {
     this.#alarmAt = null;
     if (this.#destroyed || !this.#dirtySince) return;

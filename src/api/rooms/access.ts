@@ -3,7 +3,7 @@
 //   public room:  any signed-in user may view; editing needs editor/owner, or `openEditing`.
 //   admins:       everything.
 import { and, eq } from "drizzle-orm";
-import { roomMembers, rooms, type Room, type RoomRole } from "../../db/schema.ts";
+import { roomMembers, rooms, type Room, type RoomRole, type User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { database } from "../db.ts";
@@ -30,6 +30,11 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
     .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
     .limit(1);
   return row?.role ?? null;
+}
+
+/** A user's access as if they asked themselves: for re-checking someone who is not the caller. */
+export function principalForUser(user: User): Principal {
+  return { user, isAdmin: user.role === "admin", via: "session", scopes: new Set() };
 }
 
 export function accessFor(room: Room, role: RoomRole | null, principal: Principal | null): RoomAccess {

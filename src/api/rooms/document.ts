@@ -17,7 +17,7 @@ export const documentRoutes = new Hono<AppEnv>();
 /** Same ceiling as one WebSocket message: a REST edit is no bigger than a typed one. */
 const MAX_CONTENT_BYTES = 1024 * 1024;
 export const exportFormat = z.enum(["json", "markdown", "html", "text", "yjs"]);
-const formatQuery = z.object({ format: exportFormat.default("json") });
+export const formatQuery = z.object({ format: exportFormat.default("json") });
 
 const CONTENT_TYPES: Record<z.infer<typeof exportFormat>, string> = {
   json: "application/json; charset=utf-8",

@@ -5,10 +5,10 @@ import { roomMembers, users, type Room, type RoomRole as MemberRole, type User }
 import type { Env } from "../../env.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import { database } from "../db.ts";
-import { accessFor } from "./access.ts";
+import { accessFor, principalForUser } from "./access.ts";
 
 export async function applyLiveAccess(env: Env, room: Room, user: User, role: MemberRole | null): Promise<void> {
-  const access = accessFor(room, role, { user, isAdmin: user.role === "admin", via: "session", scopes: new Set() });
+  const access = accessFor(room, role, principalForUser(user));
   const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
 }

@@ -13,7 +13,7 @@ import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
-import { exportFormat, renderState } from "./document.ts";
+import { formatQuery, renderState } from "./document.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
 
@@ -105,12 +105,12 @@ documentRoute({
   path: "/api/rooms/:id/snapshots/:sid",
   summary: "The content at a snapshot (format=json|markdown|html|text|yjs)",
   auth: "anyone who may view the room",
-  query: z.object({ format: exportFormat.default("json") }),
+  query: formatQuery,
   responses: { 200: "The content", 404: "No such snapshot" },
 });
 snapshotRoutes.get("/:id/snapshots/:sid", async (c) => {
   const { sid } = readParams(c, snapshotParams);
-  const { format } = readQuery(c, z.object({ format: exportFormat.default("json") }));
+  const { format } = readQuery(c, formatQuery);
   const access = await viewableRoom(c);
   const row = await findSnapshot(c, access.room.id, sid);
   return renderState(c, await snapshotState(c, row), format);

@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { roomMembers, users } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { roomAccess } from "../../api/rooms/access.ts";
+import { principalForUser, roomAccess } from "../../api/rooms/access.ts";
 import { database } from "../../api/db.ts";
 
 export type RoomView = { canView: boolean; public: boolean };
@@ -13,8 +13,7 @@ export type RoomView = { canView: boolean; public: boolean };
 export async function roomViewFor(env: Env, userId: string, roomId: string): Promise<RoomView> {
   const [user] = await database(env).select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) return { canView: false, public: false };
-  const principal = { user, isAdmin: user.role === "admin", via: "session" as const, scopes: new Set<never>() };
-  const access = await roomAccess(env, roomId, principal);
+  const access = await roomAccess(env, roomId, principalForUser(user));
   return { canView: access?.canView ?? false, public: access?.room.visibility === "public" };
 }
 
