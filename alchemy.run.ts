@@ -52,7 +52,8 @@ export const website = await BunSPA("website", {
   build: "bun scripts/build-client.ts dist/client",
   entrypoint: "src/api/index.ts",
   compatibilityDate: "2026-07-01",
-  compatibilityFlags: ["nodejs_compat"],
+  // no_web_socket_compression: see scripts/local/bindings.ts.
+  compatibilityFlags: ["nodejs_compat", "no_web_socket_compression"],
   url: true,
   observability: { enabled: true },
   bindings: {

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import WS from "ws";
 import * as Y from "yjs";
-import { openClient, trackProgress } from "./lib/clients.mjs";
+import { authorizedWebSocket, openClient, trackProgress } from "./lib/clients.mjs";
 import { benchUser, createRoom, documentStats, postChat, takeSnapshot } from "./lib/roomful.mjs";
 import { applyOp, loadTrace } from "./lib/trace.mjs";
 import { cachedDocument } from "./lib/documents.mjs";
@@ -22,7 +22,8 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split("
 const C = quick
   ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10 }
   : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100 };
-const SERVERS = ["roomful", "yws", "hocuspocus"];
+// --servers=roomful,yws narrows a run while profiling; the table then compares with fewer references.
+const SERVERS = process.argv.find((a) => a.startsWith("--servers="))?.slice(10).split(",") ?? ["roomful", "yws", "hocuspocus"];
 const root = path.resolve(import.meta.dirname, "..");
 const stateRoot = mkdtempSync(path.join(os.tmpdir(), "roomful-bench-"));
 const t0 = now();
@@ -43,12 +44,13 @@ let user;
 let roomCount = 0;
 
 async function startAll() {
-  const [r, y, h] = await Promise.all([launch.roomful(true), launch.yws(), launch.hocuspocus()]);
-  Object.assign(procs, { roomful: r, yws: y, hocuspocus: h });
-  user = await benchUser(r.url);
-  targets.roomful = { kind: "roomful", url: r.url, token: user.token };
-  targets.yws = { kind: "yws", url: y.url };
-  targets.hocuspocus = { kind: "hocuspocus", url: h.url };
+  // Roomful always starts: the presence scenario and the bench user need it.
+  const kinds = ["roomful", ...SERVERS.filter((k) => k !== "roomful")];
+  const started = await Promise.all(kinds.map((k) => (k === "roomful" ? launch.roomful(true) : launch[k]())));
+  kinds.forEach((k, i) => (procs[k] = started[i]));
+  user = await benchUser(procs.roomful.url);
+  targets.roomful = { kind: "roomful", url: procs.roomful.url, token: user.token };
+  for (const k of kinds) if (k !== "roomful") targets[k] = { kind: k, url: procs[k].url };
 }
 
 async function restart(kind) {
@@ -201,15 +203,19 @@ async function replay(kind) {
   const writer = openClient(targets[kind], room);
   await writer.synced();
   const ops = trace.ops.slice(0, Math.min(C.replayOps, trace.ops.length));
+  // The whole trace is 260k operations, each its own message: patience grows with its length
+  // (2 minutes, plus 2 ms per operation: 10 minutes for the whole trace).
+  const patienceMs = 120_000 + ops.length * 2;
   const start = now();
   for (let i = 0; i < ops.length; i++) {
     writer.doc.transact(() => applyOp(writer.text, ops[i]));
     if (i % 50 === 0) await new Promise(setImmediate);
     while (writer.bufferedAmount() > 1024 * 1024) await sleep(2);
   }
+  await waitFor(() => writer.bufferedAmount() === 0, patienceMs, "the writer's socket to drain", 20);
   const check = openClient(targets[kind], room);
-  await check.synced(120_000);
-  await waitFor(() => check.text.length === writer.text.length, 300_000, "replay to land", 20);
+  await check.synced(patienceMs);
+  await waitFor(() => check.text.length === writer.text.length, patienceMs, "replay to land", 20);
   const elapsed = now() - start;
   const equal = check.text.toString() === writer.text.toString();
   const finalState = Y.encodeStateAsUpdate(writer.doc).byteLength;
@@ -238,7 +244,7 @@ async function presence(connections, messages) {
   let lastDelivery = 0;
   const sockets = await pool(Array.from({ length: connections }), 25, () =>
     new Promise((resolve, reject) => {
-      const ws = new WS(`${base.replace(/^http/, "ws")}/api/chat`, { headers: { authorization: `Bearer ${user.token}` } });
+      const ws = new (authorizedWebSocket(user.token))(`${base.replace(/^http/, "ws")}/api/chat`);
       const timer = setTimeout(() => reject(new Error("chat socket timeout")), 30_000);
       ws.on("message", (data) => {
         const frame = JSON.parse(String(data));
@@ -304,6 +310,15 @@ try {
   log(`state in ${stateRoot}; starting servers`);
   await startAll();
 
+  // Every scenario starts on freshly started servers (same stored state): work a server is
+  // still draining from one scenario must not be billed to the next.
+  const fresh = async (label) => {
+    if (label === firstScenario) return;
+    log(`restarting servers before ${label}`);
+    for (const kind of Object.keys(procs)) await restart(kind);
+  };
+  const firstScenario = ["fanout", "throughput", "cold", "replay", "presence"].find(want);
+
   if (want("fanout")) {
     results.scenarios.fanout = {};
     for (const n of C.fanoutReaders) {
@@ -314,6 +329,7 @@ try {
     }
   }
   if (want("throughput")) {
+    await fresh("throughput");
     results.scenarios.throughput = {};
     for (const [n, each] of C.writers) {
       const per = {};
@@ -325,6 +341,7 @@ try {
     }
   }
   if (want("cold")) {
+    await fresh("cold");
     const cold = await attempt("cold load", () => coldLoads(C.coldCopies));
     results.scenarios.cold = cold;
     for (const n of C.coldCopies) {
@@ -336,6 +353,7 @@ try {
     }
   }
   if (want("replay")) {
+    await fresh("replay");
     const per = {};
     for (const kind of SERVERS) per[kind] = await attempt(`replay ${kind}`, () => replay(kind));
     results.scenarios.replay = per;
@@ -352,6 +370,7 @@ try {
     }
   }
   if (want("presence")) {
+    await fresh("presence");
     results.scenarios.presence = {};
     for (const n of C.presence) {
       const p = await attempt(`presence ${n} connections`, () => presence(n, C.chatMessages));

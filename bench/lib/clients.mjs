@@ -6,11 +6,15 @@ import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { now, waitFor } from "./util.mjs";
 
-/** ws with an Authorization header: Roomful authorizes the upgrade like any API call. */
-function authorizedWebSocket(token) {
+/**
+ * ws with an Authorization header (Roomful authorizes the upgrade like any API call) and
+ * without permessage-deflate, which production never negotiates (alchemy.run.ts sets
+ * no_web_socket_compression) but Miniflare's entry Worker, in front locally, would.
+ */
+export function authorizedWebSocket(token) {
   return class extends WS {
     constructor(url, protocols) {
-      super(url, protocols, { headers: { authorization: `Bearer ${token}` } });
+      super(url, protocols, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
     }
   };
 }

@@ -47,7 +47,7 @@ export async function pool(items, limit, fn) {
 /** Starts a server process and resolves once it prints `READY <url>`. */
 export function startProcess(name, args, { timeoutMs = 120_000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let log = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -2,7 +2,13 @@
 // standalone server used by benchmarks and the resilience suite), mirroring alchemy.run.ts.
 // One place, so tests, benchmarks and dev cannot drift apart.
 export const COMPATIBILITY_DATE = "2026-07-01";
-export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
+// no_web_socket_compression: room and chat frames are small and frequent (a keystroke's Yjs
+// update is tens of bytes), so permessage-deflate costs a zlib context per socket and CPU on
+// both ends for almost no bytes saved; y-websocket-server and Hocuspocus do not compress either.
+// bench/ measured it: 200 readers fell ~300 ms behind with it, not without. Locally, Miniflare's
+// own entry Worker sits in front and still negotiates it, so bench/ and the resilience suite's
+// clients do not offer it (as production's runtime would answer).
+export const COMPATIBILITY_FLAGS = ["nodejs_compat", "no_web_socket_compression"];
 
 export function workerBindings(vars: Record<string, unknown> = {}) {
   return {

@@ -28,8 +28,7 @@ import {
   writeSnapshot,
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
-import * as encoding from "lib0/encoding";
-import { writeUpdate } from "y-protocols/sync";
+import { RoomBroadcaster } from "./broadcast.ts";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
@@ -44,14 +43,7 @@ type ConnectionState = {
   speaksCustomMessages?: boolean;
 };
 type RoomConnection = Connection<ConnectionState>;
-
-/**
- * Stored updates are broadcast merged, after a delay between these bounds that grows with the
- * number of sockets. Each is already durable when queued, so batching trades a few
- * milliseconds for far fewer sends under load.
- */
-const BROADCAST_MIN_DELAY_MS = 5;
-const BROADCAST_MAX_DELAY_MS = 50;
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
 /** Compact the update log once it holds this many updates or bytes. */
 const COMPACT_AFTER_UPDATES = 500;
@@ -59,9 +51,6 @@ const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 const META_DIRTY_SINCE = "snapshot_dirty_since";
 const META_LAST_CHECKSUM = "snapshot_last_checksum";
-
-/** y-websocket's outer message type for sync messages (y-protocols/sync writes the rest). */
-const MESSAGE_SYNC = 0;
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
@@ -83,10 +72,10 @@ export class Room extends YServer {
   #frameBudget!: RateLimiter;
   /** When the first edit since the last snapshot happened (0: nothing to snapshot). */
   #dirtySince = 0;
-  /** Stored updates waiting for the next broadcast flush. */
-  #pendingBroadcast: Uint8Array[] = [];
-  /** True between #broadcastUpdate and the end of the same update's listeners. */
-  #updateSent = false;
+  /** Sends stored updates and awareness changes to every socket (broadcast.ts). */
+  #broadcaster!: RoomBroadcaster;
+  /** Set once started: from then on YServer's own broadcasts find no connections. */
+  #broadcasterOwnsSends = false;
 
   get #env(): Env {
     return this.env as unknown as Env;
@@ -106,7 +95,7 @@ export class Room extends YServer {
       if (stored.state) Y.applyUpdate(this.document, stored.state);
       for (const update of stored.updates) Y.applyUpdate(this.document, update);
     }, SERVER_ORIGIN);
-    // Registered before YServer's broadcast listener, so persistence runs first.
+    // Registered before YServer's listeners: an update is stored before anything else sees it.
     this.document.on("update", this.#persist);
     // Returning nothing: a returned Doc would be re-applied after our listener exists.
   }
@@ -118,77 +107,36 @@ export class Room extends YServer {
       this.#noteEdit();
     } catch (error) {
       console.error(`room ${this.name}: persisting an update failed`, error);
+      // An update that is not stored must reach no one. The wedge check after apply then
+      // resets the room to what storage holds.
       this.#persistFailed = true;
-      // An update that is not stored must reach no one: suppress YServer's broadcast too.
-      // The wedge check after apply then resets the room to what storage holds.
-      this.#updateSent = true;
-      queueMicrotask(() => {
-        this.#updateSent = false;
-      });
       return;
     }
-    this.#broadcastUpdate(update);
+    this.#broadcaster.queueUpdate(update);
   };
 
   /**
-   * Sends an update, once encoded, straight to the open sockets. YServer's own listener goes
-   * through partyserver's getConnections(), which deserializes every hibernatable socket's
-   * attachment on every update (bench/: 200 readers at 40 updates/s fell seconds behind).
-   * Every socket here was accepted by partyserver, so there is nothing to filter.
+   * YServer broadcasts updates and awareness through getConnections(); once the room has
+   * started, the broadcaster sends those instead (merged, without reading every socket's
+   * attachment), so YServer finds no one. Room code uses #connections().
    */
-  #broadcastUpdate(update: Uint8Array): void {
-    // Updates that arrive while a flush is pending go out merged, as one frame per socket:
-    // under a burst (a paste, many writers) this turns N sends per socket into one.
-    this.#pendingBroadcast.push(update);
-    if (this.#pendingBroadcast.length === 1) setTimeout(() => this.#flushBroadcast(), this.#broadcastDelay());
-    this.#updateSent = true;
-    // Belt and braces: if a later listener threw, the reset in onStart's listener would not run.
-    queueMicrotask(() => {
-      this.#updateSent = false;
-    });
-  }
-
-  /**
-   * Every flush costs one send per open socket, so the more sockets, the longer updates wait
-   * to be merged: 5 ms for a small room, 25 ms at 100 sockets, at most 50 ms from 200 (well
-   * under what people notice while typing, and a busy big room falls behind on sends less).
-   */
-  #broadcastDelay(): number {
-    const sockets = this.ctx.getWebSockets().length;
-    return Math.min(BROADCAST_MAX_DELAY_MS, Math.max(BROADCAST_MIN_DELAY_MS, sockets / 4));
-  }
-
-  #flushBroadcast(): void {
-    const updates = this.#pendingBroadcast;
-    this.#pendingBroadcast = [];
-    if (updates.length === 0) return;
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    for (const socket of this.ctx.getWebSockets()) {
-      if (socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
-      try {
-        socket.send(message);
-      } catch {
-        // closing under us; its onClose does the bookkeeping
-      }
-    }
-  }
-
-
-  /** YServer's update listener (registered after #persist) finds no one left to send to. */
   override getConnections<T = unknown>(tag?: string): Iterable<Connection<T>> {
-    return this.#updateSent ? [] : super.getConnections<T>(tag);
+    return this.#broadcasterOwnsSends ? [] : super.getConnections<T>(tag);
+  }
+
+  #connections(): Iterable<RoomConnection> {
+    return super.getConnections<ConnectionState>();
   }
 
   override async onStart(): Promise<void> {
+    this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness);
+    // YServer.onStart loads (onLoad above) and asks every socket still open after a wake for
+    // what it has (sync step 1); that one broadcast goes through getConnections() as usual.
     await super.onStart();
-    // Runs after YServer's broadcast listener: from here on getConnections() is whole again.
-    this.document.on("update", () => {
-      this.#updateSent = false;
+    this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
+      this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
     });
+    this.#broadcasterOwnsSends = true;
   }
 
   /** Newest snapshot that reads back intact; a corrupt or missing one falls back to older ones. */
@@ -316,7 +264,7 @@ export class Room extends YServer {
   }
 
   #resetRoom(): void {
-    for (const connection of this.getConnections()) connection.close(CloseCode.reset, "Room reset; reconnect");
+    for (const connection of this.#connections()) connection.close(CloseCode.reset, "Room reset; reconnect");
     this.ctx.abort("room document reset");
   }
 
@@ -334,7 +282,7 @@ export class Room extends YServer {
     const result = super.onClose(connection, code, reason, wasClean);
     if (clocks.length > 0) {
       const removal = encodeAwarenessRemoval(clocks);
-      for (const other of this.getConnections()) if (other.id !== connection.id) other.send(removal);
+      for (const other of this.#connections()) if (other.id !== connection.id) other.send(removal);
     }
     return result;
   }
@@ -343,7 +291,7 @@ export class Room extends YServer {
     const used = this.#storage.storedBytes;
     if (used < this.#limits.maxDocumentBytes * DOCUMENT_WARNING_RATIO) return;
     const notice = { type: "document-size", bytes: used, limit: this.#limits.maxDocumentBytes };
-    for (const target of connection ? [connection] : this.getConnections<ConnectionState>()) this.#notify(target, notice);
+    for (const target of connection ? [connection] : this.#connections()) this.#notify(target, notice);
   }
 
   // ---- snapshots -------------------------------------------------------------------
@@ -451,7 +399,7 @@ export class Room extends YServer {
       ...this.#storage.stats,
       storedBytes: this.#storage.storedBytes,
       limits: this.#limits,
-      connections: [...this.getConnections()].length,
+      connections: [...this.#connections()].length,
       rejectedFrames: {
         malformed: Number(this.#storage.getMeta(`rejected:${CloseCode.malformed}`) ?? 0),
         tooLarge: Number(this.#storage.getMeta(`rejected:${CloseCode.tooLarge}`) ?? 0),
@@ -465,7 +413,7 @@ export class Room extends YServer {
   async connectedUserIds(): Promise<string[]> {
     await this.#ready();
     const ids = new Set<string>();
-    for (const connection of this.getConnections<ConnectionState>()) {
+    for (const connection of this.#connections()) {
       if (connection.state?.userId) ids.add(connection.state.userId);
     }
     return [...ids];
@@ -474,7 +422,7 @@ export class Room extends YServer {
   /** A member's role changed or they were removed: apply it to their open connections. */
   async updateMemberAccess(userId: string, role: RoomRole | null): Promise<void> {
     await this.#ready();
-    for (const connection of this.getConnections<ConnectionState>()) {
+    for (const connection of this.#connections()) {
       if (connection.state?.userId !== userId) continue;
       if (role === null) {
         connection.close(CloseCode.forbidden, "Access removed");
@@ -488,7 +436,7 @@ export class Room extends YServer {
   /** Called when the room is deleted: close every connection and drop all storage. */
   async destroy(): Promise<void> {
     this.#destroyed = true;
-    for (const connection of this.getConnections()) connection.close(CloseCode.deleted, "Room deleted");
+    for (const connection of this.#connections()) connection.close(CloseCode.deleted, "Room deleted");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }

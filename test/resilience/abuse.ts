@@ -1,8 +1,7 @@
 // Part 5, abuse limits: login brute force per account and per address, the chat rate limit,
 // and the room's per-connection frame budget. Runs last: it locks its test address out.
-import WebSocket from "ws";
 import { Api } from "./api.ts";
-import { ChatClient, roomClient, until } from "./clients.ts";
+import { ChatClient, roomClient, until, WebSocket } from "./clients.ts";
 import type { Row } from "./run.ts";
 import { sleep, type Stack } from "./stack.ts";
 

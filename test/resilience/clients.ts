@@ -3,12 +3,22 @@
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import WebSocket from "ws";
+import WS from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { sleep } from "./stack.ts";
 
 export type Patch = [number, number, string];
+
+/**
+ * ws without permessage-deflate, as production answers every client (alchemy.run.ts sets
+ * no_web_socket_compression; locally Miniflare's entry Worker would still negotiate it).
+ */
+export class WebSocket extends WS {
+  constructor(url: string | URL, protocols?: string | string[], options?: WS.ClientOptions) {
+    super(url, protocols, { ...options, perMessageDeflate: false });
+  }
+}
 
 /** The automerge-paper trace's first 40,000 transactions (see fixtures/README.md). */
 export function tracePatches(): Patch[] {

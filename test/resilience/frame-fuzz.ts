@@ -3,10 +3,9 @@
 // chat. Honest users see no error and converge; the offender is closed with a policy code;
 // the stored document holds exactly the honest edits.
 import * as encoding from "lib0/encoding";
-import WebSocket from "ws";
 import * as Y from "yjs";
 import { Api } from "./api.ts";
-import { ChatClient, roomClient, until } from "./clients.ts";
+import { ChatClient, roomClient, until, WebSocket } from "./clients.ts";
 import type { Row } from "./run.ts";
 import { sleep, type Stack } from "./stack.ts";
 

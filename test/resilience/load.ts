@@ -20,7 +20,9 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
 
   // One round of load; the second round only checks that memory plateaus (no leak).
   const typing = Math.min(20, Math.max(1, Math.floor(options.roomClients / 5)));
-  const round = async () => {
+  const round = async (label: string) => {
+    const log = (what: string) => console.log(`  load ${label}: ${what} (${Math.round((Date.now() - roundStart) / 1000)} s)`);
+    const roundStart = Date.now();
     const roomLatency: number[] = [];
     const chatLatency: number[] = [];
     let roomDrops = 0;
@@ -35,8 +37,9 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
         if (!measuring || event.transaction.local) return;
         for (const key of event.keysChanged) roomLatency.push(Date.now() - client.doc.getMap<number>("probe").get(key)!);
       });
-      await until(() => client.provider.synced, 60_000, "load client sync");
+      await until(() => client.provider.synced, 60_000, `load client ${i} sync`);
     });
+    log(`${options.roomClients} room clients synced`);
     const chats: ChatClient[] = [];
     await pool(Array.from({ length: options.presenceClients }, (_, i) => i), 25, async (i) => {
       const chat = new ChatClient(stack.url, users[i % users.length]!.token);
@@ -44,13 +47,19 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
       chat.on((f) => {
         if (measuring && f.type === "message" && f.message.body.startsWith("probe ")) chatLatency.push(Date.now() - Number(f.message.body.slice(6)));
       });
-      await chat.opened(60_000);
-      await chat.next((f) => f.type === "welcome", 60_000);
-      chat.send({ type: "subscribe", channel: "global" });
-      await chat.next((f) => f.type === "subscribed", 60_000);
+      try {
+        await chat.opened(60_000);
+        await chat.next((f) => f.type === "welcome", 60_000);
+        chat.send({ type: "subscribe", channel: "global" });
+        await chat.next((f) => f.type === "subscribed", 60_000);
+      } catch (error) {
+        const last = JSON.stringify(chat.frames.at(-1) ?? null).slice(0, 200);
+        throw new Error(`chat socket ${i}: ${(error as Error).message} (close code ${chat.closeCode}, last frame ${last})`);
+      }
       chat.ws.on("close", () => measuring && chatDrops++);
     });
 
+    log(`${options.presenceClients} chat sockets subscribed`);
     // The run: typists edit, a probe writes timestamps to the room and to the global channel.
     measuring = true;
     const end = Date.now() + options.seconds * 1000;
@@ -75,6 +84,7 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
     await Promise.all([...typists, probe]);
     await sleep(1_000);
     measuring = false;
+    log("load ended");
     // Everyone converged on the typed text?
     // Compare everyone with one another on every check: any single client may still be catching up.
     const texts = () => rooms.map((r) => r.doc.getText("load").toString());
@@ -86,14 +96,15 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
     const expected = rooms[0]!.doc.getText("load").toString();
     const differing = rooms.filter((r) => r.doc.getText("load").toString() !== expected);
     const lagging = differing.filter((r) => !Y.equalSnapshots(Y.snapshot(r.doc), Y.snapshot(rooms[0]!.doc))).length;
+    log(`convergence checked: ${converged}`);
     for (const r of rooms) r.close();
     for (const c of chats) c.close();
     // Memory after the clients left: give the runtime time to drop sockets and hibernate.
     await sleep(20_000);
     return { roomDrops, chatDrops, converged, differing: differing.length, lagging, roomLatency, chatLatency, rssPeak, rssAfter: stack.rss() };
   };
-  const first = await round();
-  const second = await round();
+  const first = await round("round 1");
+  const second = await round("round 2");
   const { roomDrops, chatDrops, converged, roomLatency, chatLatency, rssPeak } = first;
   const rssAfter = first.rssAfter;
   const plateau = second.rssAfter - first.rssAfter;

@@ -1,0 +1,98 @@
+// Everything a room sends to all of its sockets (stored document updates and awareness
+// changes) goes out through here, merged, straight to the runtime's sockets.
+//
+// Why not YServer's own broadcast: it walks partyserver's getConnections(), which deserializes
+// every socket's attachment for every message, and sends each update and each awareness frame
+// on its own. With 200 sockets and 20 people typing, that was the room's whole CPU (perf:
+// attachment deserialization and per-frame socket writes), and clients fell seconds behind.
+//
+// When to send: at once if the room has been quiet, otherwise no sooner than a minimum interval
+// after the previous flush, an interval that grows with the number of sockets (every flush
+// costs one write per socket per frame). Whatever arrives meanwhile goes out as one update and
+// one awareness frame. A room of 200 at typing speed sees no delay; a burst costs at most one
+// interval.
+import * as awarenessProtocol from "y-protocols/awareness";
+import { writeUpdate } from "y-protocols/sync";
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
+
+/** y-websocket's outer message types. */
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+
+/** Sends per second a room aims to stay under when busy: sockets x frames per flush. */
+const SENDS_PER_SECOND_BUDGET = 16_000;
+const MAX_INTERVAL_MS = 50;
+
+/** Milliseconds between two flushes when busy: 0.125 ms per socket, at most 50 ms. */
+export function flushInterval(sockets: number): number {
+  return Math.min(MAX_INTERVAL_MS, (sockets * 1000) / SENDS_PER_SECOND_BUDGET);
+}
+
+export class RoomBroadcaster {
+  #updates: Uint8Array[] = [];
+  #awarenessClients = new Set<number>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #lastFlushAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly awareness: awarenessProtocol.Awareness,
+  ) {}
+
+  /** A document update, already stored. */
+  queueUpdate(update: Uint8Array): void {
+    this.#updates.push(update);
+    this.#schedule();
+  }
+
+  /** Clients whose awareness changed (added, updated or removed); their latest state is sent. */
+  queueAwareness(clientIds: Iterable<number>): void {
+    for (const id of clientIds) this.#awarenessClients.add(id);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null) return;
+    const interval = flushInterval(this.ctx.getWebSockets().length);
+    const wait = Math.max(0, this.#lastFlushAt + interval - Date.now());
+    this.#timer = setTimeout(() => this.flush(), wait);
+  }
+
+  flush(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#lastFlushAt = Date.now();
+    const frames = [this.#updateFrame(), this.#awarenessFrame()].filter((f): f is Uint8Array => f !== null);
+    if (frames.length === 0) return;
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
+      try {
+        for (const frame of frames) socket.send(frame);
+      } catch {
+        // closing under us; its onClose does the bookkeeping
+      }
+    }
+  }
+
+  #updateFrame(): Uint8Array | null {
+    const updates = this.#updates;
+    this.#updates = [];
+    if (updates.length === 0) return null;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    writeUpdate(encoder, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    return encoding.toUint8Array(encoder);
+  }
+
+  #awarenessFrame(): Uint8Array | null {
+    // Only clients the awareness instance knows (a removal keeps their clock in meta).
+    const clients = [...this.#awarenessClients].filter((id) => this.awareness.meta.has(id));
+    this.#awarenessClients.clear();
+    if (clients.length === 0) return null;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoding.toUint8Array(encoder);
+  }
+}

@@ -1,0 +1,119 @@
+// The room's broadcaster (src/rooms/broadcast.ts): merged sends, pacing by socket count, and
+// awareness (cursors, names) reaching peers through it.
+import * as decoding from "lib0/decoding";
+import { describe, expect, it } from "vitest";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { flushInterval, RoomBroadcaster } from "../../src/rooms/broadcast.ts";
+import { signUp } from "../helpers/http.ts";
+import { createRoom } from "../helpers/rooms.ts";
+import { stockClient, synced, until } from "../helpers/yjs-clients.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Stand-ins for the runtime's accepted sockets: each records the frames it was sent. */
+function fakeRoom(socketCount: number) {
+  const sockets = Array.from({ length: socketCount }, () => ({
+    readyState: WebSocket.READY_STATE_OPEN,
+    frames: [] as Uint8Array[],
+    send(frame: Uint8Array) {
+      this.frames.push(frame);
+    },
+  }));
+  const ctx = { getWebSockets: () => sockets } as unknown as DurableObjectState;
+  return { sockets, ctx };
+}
+
+/** [outer type, payload] of a y-websocket frame (sync frames: the update inside step 2). */
+function readFrame(frame: Uint8Array): { type: number; payload: Uint8Array } {
+  const decoder = decoding.createDecoder(frame);
+  const type = decoding.readVarUint(decoder);
+  if (type === 0) decoding.readVarUint(decoder); // sync step
+  return { type, payload: decoding.readVarUint8Array(decoder) };
+}
+
+describe("room broadcaster", () => {
+  it("sends what arrives in one turn as one update frame and one awareness frame per socket", async () => {
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on("update", (u: Uint8Array) => updates.push(u));
+    for (const word of ["one ", "two ", "three"]) source.getText("t").insert(source.getText("t").length, word);
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    const peer = new awarenessProtocol.Awareness(new Y.Doc());
+    peer.setLocalState({ user: { name: "Peer" } });
+    awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(peer, [peer.clientID]), "test");
+
+    const { sockets, ctx } = fakeRoom(3);
+    const broadcaster = new RoomBroadcaster(ctx, awareness);
+    for (const u of updates) broadcaster.queueUpdate(u);
+    broadcaster.queueAwareness([peer.clientID, awareness.clientID]);
+    await sleep(20);
+
+    for (const socket of sockets) {
+      expect(socket.frames.map((f) => readFrame(f).type)).toEqual([0, 1]);
+      const reader = new Y.Doc();
+      Y.applyUpdate(reader, readFrame(socket.frames[0]!).payload);
+      expect(reader.getText("t").toString()).toBe("one two three");
+      const received = new awarenessProtocol.Awareness(new Y.Doc());
+      awarenessProtocol.applyAwarenessUpdate(received, readFrame(socket.frames[1]!).payload, "test");
+      expect(received.getStates().get(peer.clientID)).toEqual({ user: { name: "Peer" } });
+    }
+  });
+
+  it("sends at once in a quiet room, and paces a busy big room by its socket count", async () => {
+    expect(flushInterval(2)).toBeLessThan(1);
+    expect(flushInterval(200)).toBeGreaterThan(flushInterval(50));
+    expect(flushInterval(100_000)).toBe(50);
+
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    const { sockets, ctx } = fakeRoom(400); // 400 sockets: 25 ms between flushes
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    doc.getText("t").insert(0, "a");
+    broadcaster.queueUpdate(updates.at(-1)!);
+    await sleep(5);
+    expect(sockets[0]!.frames).toHaveLength(1); // quiet before: no wait
+
+    doc.getText("t").insert(1, "b");
+    broadcaster.queueUpdate(updates.at(-1)!);
+    doc.getText("t").insert(2, "c");
+    broadcaster.queueUpdate(updates.at(-1)!);
+    await sleep(5);
+    expect(sockets[0]!.frames).toHaveLength(1); // within the interval: held back
+    await until(() => expect(sockets[0]!.frames).toHaveLength(2), 1_000);
+    const reader = new Y.Doc();
+    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame).payload);
+    expect(reader.getText("t").toString()).toBe("abc");
+  });
+
+  it("skips sockets that are no longer open", async () => {
+    const doc = new Y.Doc();
+    let update: Uint8Array | null = null;
+    doc.on("update", (u: Uint8Array) => (update = u));
+    doc.getText("t").insert(0, "x");
+    const { sockets, ctx } = fakeRoom(2);
+    sockets[1]!.readyState = WebSocket.READY_STATE_CLOSING;
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    broadcaster.queueUpdate(update!);
+    await sleep(10);
+    expect(sockets.map((s) => s.frames.length)).toEqual([1, 0]);
+  });
+});
+
+describe("awareness through a live room", () => {
+  it("a client's name and cursor reach the others, and disappear when it leaves", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    const a = stockClient(room.id, owner.auth);
+    const b = stockClient(room.id, owner.auth);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField("user", { name: "Ada", cursor: 3 });
+    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: "Ada", cursor: 3 } }));
+    a.provider.awareness.setLocalStateField("user", { name: "Ada", cursor: 7 });
+    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: "Ada", cursor: 7 } }));
+    a.close();
+    await until(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false));
+    b.close();
+  });
+});
