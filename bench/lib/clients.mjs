@@ -28,12 +28,16 @@ export function openClient(target, room, { passive = true } = {}) {
   const text = doc.getText("text");
   let provider;
   let isSynced = false;
+  /** When the socket opened (the server answered the upgrade), for splitting cold loads. */
+  let openedAt = null;
+  const opened = () => (openedAt ??= now());
   if (target.kind === "hocuspocus") {
     provider = new HocuspocusProvider({
       url: target.url,
       name: room,
       document: doc,
       WebSocketPolyfill: WS,
+      onOpen: opened,
       onSynced: () => {
         isSynced = true;
       },
@@ -51,6 +55,7 @@ export function openClient(target, room, { passive = true } = {}) {
     provider.on("sync", (s) => {
       if (s) isSynced = true;
     });
+    provider.on("status", ({ status }) => status === "connected" && opened());
     provider.connect();
   }
   const socket = () => (target.kind === "hocuspocus" ? provider.configuration.websocketProvider.webSocket : provider.ws);
@@ -58,6 +63,7 @@ export function openClient(target, room, { passive = true } = {}) {
     doc,
     text,
     provider,
+    openedAt: () => openedAt,
     synced: (timeoutMs = 30_000) => waitFor(() => isSynced, timeoutMs, `${target.kind} sync`, 2),
     bufferedAmount: () => socket()?.bufferedAmount ?? 0,
     close() {

@@ -11,6 +11,12 @@
 // costs one write per socket per frame). Whatever arrives meanwhile goes out as one update and
 // one awareness frame. A room of 200 at typing speed sees no delay; a burst costs at most one
 // interval.
+//
+// A batch is flushed at once when it reaches MAX_BATCH_UPDATES, for two reasons found by
+// bench/'s whole-trace replay: Y.mergeUpdates re-sorts its inputs on every step (quadratic in
+// their number: thousands of queued updates took seconds and a gigabyte), and the runtime runs
+// timers only when no message is waiting, so under a flood a timer-only flush would wait for
+// the flood to end.
 import * as awarenessProtocol from "y-protocols/awareness";
 import { writeUpdate } from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
@@ -23,8 +29,9 @@ const MESSAGE_AWARENESS = 1;
 /** Sends per second a room aims to stay under when busy: sockets x frames per flush. */
 const SENDS_PER_SECOND_BUDGET = 16_000;
 const MAX_INTERVAL_MS = 50;
+export const MAX_BATCH_UPDATES = 32;
 
-/** Milliseconds between two flushes when busy: 0.125 ms per socket, at most 50 ms. */
+/** Milliseconds between two flushes when busy: 1 ms per 16 sockets, at most 50 ms. */
 export function flushInterval(sockets: number): number {
   return Math.min(MAX_INTERVAL_MS, (sockets * 1000) / SENDS_PER_SECOND_BUDGET);
 }
@@ -43,7 +50,8 @@ export class RoomBroadcaster {
   /** A document update, already stored. */
   queueUpdate(update: Uint8Array): void {
     this.#updates.push(update);
-    this.#schedule();
+    if (this.#updates.length >= MAX_BATCH_UPDATES) this.flush();
+    else this.#schedule();
   }
 
   /** Clients whose awareness changed (added, updated or removed); their latest state is sent. */

@@ -6,7 +6,7 @@ import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 
 export type Frame =
-  | { kind: "sync-step-1" }
+  | { kind: "sync-step-1"; knowsNothing: boolean }
   | { kind: "update"; update: Uint8Array }
   | { kind: "awareness"; clocks: Map<number, number> }
   | { kind: "other" }
@@ -24,8 +24,8 @@ export function classifyFrame(bytes: Uint8Array): Frame {
       const payload = decoding.readVarUint8Array(decoder);
       if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
       if (step === 0) {
-        Y.decodeStateVector(payload);
-        return { kind: "sync-step-1" };
+        // An empty state vector: a client that has nothing yet (every fresh page load).
+        return { kind: "sync-step-1", knowsNothing: Y.decodeStateVector(payload).size === 0 };
       }
       if (step === 1 || step === 2) return { kind: "update", update: payload };
       return { kind: "malformed", reason: "unknown sync step" };

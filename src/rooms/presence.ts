@@ -3,7 +3,7 @@
 // protocol, history, grace period and access checks live in src/rooms/presence/.
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Env } from "../env.ts";
-import { type Channel, type ChatMessage, parseClientFrame } from "../shared/chat-protocol.ts";
+import { type Channel, type ChatMessage, parseClientFrame, roomChannel } from "../shared/chat-protocol.ts";
 import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./presence/access.ts";
 import * as chat from "./presence/chat.ts";
 import { send, presenceChange } from "./presence/fanout.ts";
@@ -162,6 +162,27 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     const wait = author.id ? this.limiter.take(author.id) : 0;
     if (wait > 0) return { ok: false, code: "rate_limited", message: "Too many messages; slow down.", retryAfterMs: wait };
     return { ok: true, message: chat.publish(this, channel, author, body) };
+  }
+
+  /**
+   * A room's access changed (a member removed, the room made private): every socket that may
+   * no longer see it leaves its chat channel and stops showing as viewing it, at once rather
+   * than at its next subscribe or send.
+   */
+  async recheckRoom(roomId: string): Promise<void> {
+    const channel = roomChannel(roomId);
+    const verdicts = new Map<string, Promise<boolean>>();
+    for (const connection of this.getConnections()) {
+      const state = stateOf(connection);
+      if (!state || (!state.channels.includes(channel) && state.room !== roomId)) continue;
+      if (!verdicts.has(state.userId)) verdicts.set(state.userId, this.roomView(state.userId, roomId).then((v) => v.canView));
+      if (await verdicts.get(state.userId)) continue;
+      if (stateOf(connection)?.channels.includes(channel)) {
+        this.setState(connection, (s) => ({ ...s, channels: s.channels.filter((c) => c !== channel) }));
+        send(connection, { type: "unsubscribed", channel });
+      }
+      if (stateOf(connection)?.room === roomId) await this.view(connection, stateOf(connection)!, null);
+    }
   }
 
   /** For room deletion: forget a channel's history and drop its subscribers. */

@@ -29,6 +29,8 @@ import {
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
 import { RoomBroadcaster } from "./broadcast.ts";
+import * as encoding from "lib0/encoding";
+import { messageYjsSyncStep2 } from "y-protocols/sync";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
@@ -44,6 +46,9 @@ type ConnectionState = {
 };
 type RoomConnection = Connection<ConnectionState>;
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
+
+/** y-websocket's outer message type for sync messages. */
+const MESSAGE_SYNC = 0;
 
 /** Compact the update log once it holds this many updates or bytes. */
 const COMPACT_AFTER_UPDATES = 500;
@@ -76,6 +81,12 @@ export class Room extends YServer {
   #broadcaster!: RoomBroadcaster;
   /** Set once started: from then on YServer's own broadcasts find no connections. */
   #broadcasterOwnsSends = false;
+  /**
+   * The whole document as one update, answered to every client that joins with nothing, until
+   * the next edit: a room that 200 people open at once encodes it once, not 200 times, and a
+   * room loaded from a single stored update (a compacted state) sends those bytes as they are.
+   */
+  #fullState: Uint8Array | null = null;
 
   get #env(): Env {
     return this.env as unknown as Env;
@@ -91,6 +102,8 @@ export class Room extends YServer {
     this.#dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
     if (this.#storage.isEmpty()) await this.#restoreFromLatestSnapshot();
     const stored = this.#storage.load();
+    const parts = [...(stored.state ? [stored.state] : []), ...stored.updates];
+    if (parts.length === 1) this.#fullState = parts[0]!;
     this.document.transact(() => {
       if (stored.state) Y.applyUpdate(this.document, stored.state);
       for (const update of stored.updates) Y.applyUpdate(this.document, update);
@@ -112,6 +125,7 @@ export class Room extends YServer {
       this.#persistFailed = true;
       return;
     }
+    this.#fullState = null;
     this.#broadcaster.queueUpdate(update);
   };
 
@@ -223,6 +237,9 @@ export class Room extends YServer {
     switch (frame.kind) {
       case "malformed":
         return this.#reject(connection, CloseCode.malformed, `Malformed frame: ${frame.reason}`);
+      case "sync-step-1":
+        if (frame.knowsNothing) return this.#sendFullState(connection);
+        return super.onMessage(connection, message);
       case "update":
         return this.#applyClientUpdate(connection, frame.update);
       case "awareness":
@@ -234,6 +251,17 @@ export class Room extends YServer {
       default:
         return super.onMessage(connection, message);
     }
+  }
+
+  /** Sync step 2 for a client with an empty document: the shared full-state encoding. */
+  #sendFullState(connection: RoomConnection): void {
+    this.#fullState ??= Y.encodeStateAsUpdate(this.document);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    // y-protocols' writeSyncStep2 would encode the document again; we already hold the update.
+    encoding.writeVarUint(encoder, messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, this.#fullState);
+    connection.send(encoding.toUint8Array(encoder));
   }
 
   /** Applies a client's update ourselves: y-protocols would swallow the errors we need to see. */

@@ -53,12 +53,15 @@ export async function stateChecksum(doc: Y.Doc): Promise<string> {
   return sha256Hex(Y.encodeStateAsUpdate(doc));
 }
 
+/** A snapshot whose bytes in R2 no longer match the checksum recorded when it was written. */
+export class CorruptSnapshotError extends Error {}
+
 /** Reads a snapshot's state from R2, refusing it if the bytes do not match the recorded checksum. */
 export async function readSnapshotState(env: Env, row: Pick<SnapshotRow, "r2Key" | "checksum">): Promise<Uint8Array | null> {
   const object = await env.STORAGE.get(row.r2Key);
   if (!object) return null;
   const state = new Uint8Array(await object.arrayBuffer());
-  if ((await sha256Hex(state)) !== row.checksum) throw new Error(`snapshot ${row.r2Key} fails its checksum`);
+  if ((await sha256Hex(state)) !== row.checksum) throw new CorruptSnapshotError(`snapshot ${row.r2Key} fails its checksum`);
   return state;
 }
 

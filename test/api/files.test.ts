@@ -351,6 +351,41 @@ describe("resumable multipart upload", () => {
     expect(row.sha256).toBe(await sha256(bytes)); // computed by the process-file job
   });
 
+  it("holds resumable uploads to MAX_UPLOAD_BYTES and answers a part cut short with 400", async () => {
+    const owner = await signUp("Bigger");
+    const over = await call("POST", "/api/upload/multipart", { auth: owner.auth, body: { name: "huge.bin", size: LIMIT + 1 } });
+    expect(over.status).toBe(413);
+    expect((await json(over)).error.code).toBe("payload_too_large");
+
+    const { id } = await json(await call("POST", "/api/upload/multipart", { auth: owner.auth, body: { name: "x.bin", size: 100 } }));
+    // The body promises 100 bytes and ends after 10: nothing stored, a 4xx, and a retry works.
+    const { readable, writable } = new FixedLengthStream(100);
+    const writer = writable.getWriter();
+    void writer.write(new Uint8Array(10)).then(() => writer.abort(new Error("connection dropped"))).catch(() => {});
+    const short = await call("PUT", `/api/upload/multipart/${id}/parts/1`, { auth: owner.auth, rawBody: readable });
+    expect(short.status).toBe(400);
+    const retry = await call("PUT", `/api/upload/multipart/${id}/parts/1`, { auth: owner.auth, rawBody: patterned(100) });
+    expect(retry.status).toBe(200);
+    const done = await call("POST", `/api/upload/multipart/${id}/complete`, { auth: owner.auth, body: { parts: [await json(retry)] } });
+    expect(done.status).toBe(201);
+  });
+
+  it("checks room access again on completion: an uploader demoted meanwhile keeps nothing", async () => {
+    const owner = await signUp("Keeper");
+    const member = await signUp("Demoted");
+    const roomId = await createRoom(owner);
+    await addMember(owner, roomId, member.id, "editor");
+    const created = await call("POST", "/api/upload/multipart", { auth: member.auth, body: { name: "late.bin", size: 10, roomId } });
+    expect(created.status).toBe(201);
+    const { id } = await json(created);
+    const part = await json(await call("PUT", `/api/upload/multipart/${id}/parts/1`, { auth: member.auth, rawBody: patterned(10) }));
+    await addMember(owner, roomId, member.id, "viewer");
+    const done = await call("POST", `/api/upload/multipart/${id}/complete`, { auth: member.auth, body: { parts: [part] } });
+    expect(done.status).toBe(403);
+    expect(await env.DB.prepare("SELECT id FROM files WHERE id = ?").bind(id).first()).toBeNull();
+    expect(await env.STORAGE.head(`files/${id}`)).toBeNull();
+  });
+
   it("aborts an upload and leaves nothing behind; other users cannot touch it", async () => {
     const owner = await signUp("Quitter");
     const other = await signUp("Meddler");

@@ -116,6 +116,24 @@ describe("history", () => {
     watcher.close();
   });
 
+  it("a snapshot whose stored bytes were damaged is refused with 410, never served or restored", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    await put(room.id, owner.auth, "Kept safe.", "text/plain");
+    const { snapshot } = await json(await call("POST", `/api/rooms/${room.id}/snapshots`, { auth: owner.auth, body: { label: "v1" } }));
+    await env.STORAGE.put(`snapshots/${room.id}/${snapshot.id}`, new Uint8Array([1, 2, 3]));
+    for (const [method, path] of [
+      ["GET", `/api/rooms/${room.id}/snapshots/${snapshot.id}?format=text`],
+      ["POST", `/api/rooms/${room.id}/snapshots/${snapshot.id}/restore`],
+    ] as const) {
+      const response = await call(method, path, { auth: owner.auth });
+      expect(response.status).toBe(410);
+      expect((await json(response)).error.code).toBe("snapshot_unreadable");
+    }
+    const current = await call("GET", `/api/rooms/${room.id}/document?format=text`, { auth: owner.auth });
+    expect((await current.text()).trim()).toBe("Kept safe.");
+  });
+
   it("unknown snapshots are 404 and snapshots of another room are not reachable", async () => {
     const owner = await signUp("Owner");
     const roomA = await createRoom(owner.auth);

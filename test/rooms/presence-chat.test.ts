@@ -153,8 +153,10 @@ describe("channel authorization", () => {
     m.send({ type: "send", channel, body: "hello from a viewer" });
     await o.next(messageWith("hello from a viewer"));
 
-    // Removed members are refused at their next send, without reconnecting.
+    // A removed member leaves the channel at once (no more messages reach them), and is
+    // refused at their next send, without reconnecting.
     expect((await call("DELETE", `/api/rooms/${room.id}/members/${member.id}`, { auth: owner.auth })).status).toBe(204);
+    await m.next((f) => f.type === "unsubscribed" && f.channel === channel);
     m.send({ type: "send", channel, body: "still a member?", nonce: "m2" });
     await m.next(errorWith("not_found", "m2"));
 
@@ -162,8 +164,26 @@ describe("channel authorization", () => {
     await o.next(messageWith("sync"));
     expect(o.all(messageWith("let me in"))).toEqual([]);
     expect(o.all(messageWith("still a member?"))).toEqual([]);
+    expect(m.all(messageWith("sync"))).toEqual([]);
     expect(x.frames.some((f) => f.type === "message")).toBe(false);
     for (const s of [o, x, m]) s.close();
+  });
+});
+
+describe("access changes reach open chat sockets", () => {
+  it("making a public room private drops outsiders from its channel at once", async () => {
+    const owner = await signUp("Olive");
+    const passerby = await signUp("Pat");
+    const room = await createRoom(owner.auth, { visibility: "public" });
+    const channel = roomChannel(room.id);
+    const o = await subscribed(owner.auth, channel);
+    const p = await subscribed(passerby.auth, channel);
+    expect((await call("PATCH", `/api/rooms/${room.id}`, { auth: owner.auth, body: { visibility: "private" } })).status).toBe(200);
+    await p.next((f) => f.type === "unsubscribed" && f.channel === channel);
+    o.send({ type: "send", channel, body: "members only now" });
+    await o.next(messageWith("members only now"));
+    expect(p.all(messageWith("members only now"))).toEqual([]);
+    for (const s of [o, p]) s.close();
   });
 });
 

@@ -4,7 +4,7 @@ import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import { flushInterval, RoomBroadcaster } from "../../src/rooms/broadcast.ts";
+import { flushInterval, MAX_BATCH_UPDATES, RoomBroadcaster } from "../../src/rooms/broadcast.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { stockClient, synced, until } from "../helpers/yjs-clients.ts";
@@ -85,6 +85,21 @@ describe("room broadcaster", () => {
     const reader = new Y.Doc();
     for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame).payload);
     expect(reader.getText("t").toString()).toBe("abc");
+  });
+
+  it("flushes a full batch in the same turn: a flood neither waits for a timer nor merges thousands", () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < MAX_BATCH_UPDATES * 3; i++) doc.getText("t").insert(i, "x");
+    const { sockets, ctx } = fakeRoom(400);
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    for (const u of updates) broadcaster.queueUpdate(u);
+    // No await: three full batches went out synchronously.
+    expect(sockets[0]!.frames).toHaveLength(3);
+    const reader = new Y.Doc();
+    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame).payload);
+    expect(reader.getText("t").length).toBe(MAX_BATCH_UPDATES * 3);
   });
 
   it("skips sockets that are no longer open", async () => {

@@ -68,6 +68,26 @@ describe("live sync", () => {
     fresh.close();
   });
 
+  it("clients joining with nothing get the whole document, including edits made since the last joiner", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    const writer = partyClient(room.id, owner.auth);
+    await synced(writer);
+    const text = writer.doc.getText("t");
+    text.insert(0, "hello");
+    const first = stockClient(room.id, owner.auth);
+    const second = stockClient(room.id, owner.auth);
+    await Promise.all([synced(first), synced(second)]);
+    await until(() => expect([first, second].map((c) => c.doc.getText("t").toString())).toEqual(["hello", "hello"]));
+    text.insert(5, " world");
+    await until(() => expect(first.doc.getText("t").toString()).toBe("hello world")); // the room has it
+    // The room's shared full-state encoding must not serve the joiner a stale document.
+    const third = stockClient(room.id, owner.auth);
+    await synced(third);
+    expect(third.doc.getText("t").toString()).toBe("hello world");
+    for (const c of [writer, first, second, third]) c.close();
+  });
+
   it("wakes from hibernation with its connections intact", async () => {
     const owner = await signUp("Owner");
     const room = await createRoom(owner.auth);

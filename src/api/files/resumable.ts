@@ -16,17 +16,16 @@ import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
 import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts";
 import { PART_SIZE } from "./r2-writer.ts";
-import { canWriteRoom, updateFile } from "./store.ts";
+import { canWriteRoom, maxUploadBytes, updateFile } from "./store.ts";
 
 export const resumableRoutes = new Hono<AppEnv>();
 
-/** R2 allows 10,000 parts; at our part size that is about 48 GiB, far above any need here. */
-const MAX_MULTIPART_BYTES = 5 * 1024 ** 3;
+/** R2 allows 10,000 parts per upload. The file size cap is MAX_UPLOAD_BYTES, as for POST /api/upload. */
 const MAX_PARTS = 10_000;
 
 const createBody = z.strictObject({
   name: z.string().min(1).max(500),
-  size: z.number().int().min(1).max(MAX_MULTIPART_BYTES),
+  size: z.number().int().min(1),
   contentType: z.string().max(200).optional(),
   roomId: z.string().uuid().optional(),
   visibility: z.enum(["private", "public"]).default("private"),
@@ -57,11 +56,13 @@ documentRoute({
   summary: "Start a resumable upload",
   auth: "signed in; room editors for roomId",
   body: createBody,
-  responses: { 201: "{ id, uploadId, partSize, partCount }", 403: "May not write to that room" },
+  responses: { 201: "{ id, uploadId, partSize, partCount }", 403: "May not write to that room", 413: "Over MAX_UPLOAD_BYTES" },
 });
 resumableRoutes.post("/", async (c) => {
   const principal = requireUser(c);
   const body = await readJson(c, createBody);
+  const limit = maxUploadBytes(c.env);
+  if (body.size > limit) throw tooLarge(`Files may be at most ${limit} bytes.`);
   if (body.roomId && !(await canWriteRoom(c.env, body.roomId, principal))) {
     throw forbidden("You may not add files to that room.");
   }
@@ -89,7 +90,7 @@ documentRoute({
   path: "/api/upload/multipart/:id/parts/:part",
   summary: "Upload one part (raw body; every part but the last exactly partSize bytes)",
   auth: "the uploader",
-  responses: { 200: "{ partNumber, etag }", 404: "No such upload", 413: "Part too large" },
+  responses: { 200: "{ partNumber, etag }", 400: "Body shorter than its Content-Length", 404: "No such upload", 413: "Part too large" },
 });
 resumableRoutes.put("/:id/parts/:part", async (c) => {
   const { id, part } = readParams(c, partParams);
@@ -100,8 +101,15 @@ resumableRoutes.put("/:id/parts/:part", async (c) => {
   }
   if (length > PART_SIZE) throw tooLarge(`Parts may be at most ${PART_SIZE} bytes.`);
   const upload = c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId);
-  // The request body has a known length, so R2 can take the stream as is.
-  const uploaded = await upload.uploadPart(part, c.req.raw.body!);
+  // The request body has a known length, so R2 can take the stream as is. A body that ends
+  // before its Content-Length (a dropped connection, a lying client) fails here: the part
+  // is not stored and can be sent again.
+  let uploaded: R2UploadedPart;
+  try {
+    uploaded = await upload.uploadPart(part, c.req.raw.body!);
+  } catch (error) {
+    throw badRequest(`The part was not stored (${error instanceof Error ? error.message : String(error)}); send it again.`);
+  }
   return c.json({ partNumber: uploaded.partNumber, etag: uploaded.etag });
 });
 
@@ -111,13 +119,20 @@ documentRoute({
   summary: "Finish a resumable upload",
   auth: "the uploader",
   body: completeBody,
-  responses: { 201: "The file's metadata", 400: "Parts missing or wrong", 404: "No such upload" },
+  responses: { 201: "The file's metadata", 400: "Parts missing or wrong", 403: "No longer an editor of the room", 404: "No such upload" },
 });
 resumableRoutes.post("/:id/complete", async (c) => {
   const { id } = readParams(c, z.object({ id: idSchema }));
   const row = await ownUpload(c, id);
   const { parts } = await readJson(c, completeBody);
   const upload = c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId);
+  // Access is checked again at the end: an upload can take hours, and the uploader may have
+  // been removed from the room (or the room made read-only for them) meanwhile.
+  if (row.roomId && !(await canWriteRoom(c.env, row.roomId, requireUser(c)))) {
+    await upload.abort().catch(() => {});
+    await database(c.env).delete(files).where(eq(files.id, id));
+    throw forbidden("You may no longer add files to that room; the upload was discarded.");
+  }
   let object: R2Object;
   try {
     object = await upload.complete(parts.sort((a, b) => a.partNumber - b.partNumber));

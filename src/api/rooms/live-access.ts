@@ -1,9 +1,11 @@
 // Pushes access changes to the room's open connections, so a demoted editor stops writing
-// at once, a removed member is disconnected, and a room made private drops outsiders.
+// at once, a removed member is disconnected, and a room made private drops outsiders, in the
+// room's document and in its chat channel.
 import { and, eq, inArray } from "drizzle-orm";
 import { roomMembers, users, type Room, type RoomRole as MemberRole, type User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { roomStub } from "../../rooms/stub.ts";
+import { presenceStub } from "../../rooms/presence/stub.ts";
 import { database } from "../db.ts";
 import { accessFor, principalForUser } from "./access.ts";
 
@@ -11,10 +13,13 @@ export async function applyLiveAccess(env: Env, room: Room, user: User, role: Me
   const access = accessFor(room, role, principalForUser(user));
   const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
+  if (!connectionRole) await presenceStub(env).recheckRoom(room.id);
 }
 
 /** After the room's visibility or open-editing setting changed: re-check everyone connected. */
 export async function recheckConnectedUsers(env: Env, room: Room): Promise<void> {
+  // The room's chat channel can have subscribers who never opened the document.
+  await presenceStub(env).recheckRoom(room.id);
   const userIds = (await roomStub(env, room.id).connectedUserIds()).filter((id) => id !== "admin");
   if (userIds.length === 0) return;
   const db = database(env);

@@ -5,11 +5,11 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { snapshots, users, type SnapshotRow } from "../../db/schema.ts";
-import { readSnapshotState } from "../../rooms/snapshots.ts";
+import { CorruptSnapshotError, readSnapshotState } from "../../rooms/snapshots.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { database } from "../db.ts";
-import { notFound } from "../errors.ts";
+import { ApiError, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
@@ -47,7 +47,15 @@ async function findSnapshot(c: AppContext, roomId: string, snapshotId: string): 
 }
 
 async function snapshotState(c: AppContext, row: SnapshotRow): Promise<Uint8Array> {
-  const state = await readSnapshotState(c.env, row);
+  let state: Uint8Array | null;
+  try {
+    state = await readSnapshotState(c.env, row);
+  } catch (error) {
+    // Neither previewed nor restored: serving bytes that fail their checksum could put damage
+    // into the live document. The room itself skips such snapshots (room.ts).
+    if (error instanceof CorruptSnapshotError) throw new ApiError(410, "snapshot_unreadable", "This snapshot's stored content is damaged and cannot be used.");
+    throw error;
+  }
   if (!state) throw notFound("Snapshot content");
   return state;
 }
@@ -106,7 +114,7 @@ documentRoute({
   summary: "The content at a snapshot (format=json|markdown|html|text|yjs)",
   auth: "anyone who may view the room",
   query: formatQuery,
-  responses: { 200: "The content", 404: "No such snapshot" },
+  responses: { 200: "The content", 404: "No such snapshot", 410: "Stored content damaged" },
 });
 snapshotRoutes.get("/:id/snapshots/:sid", async (c) => {
   const { sid } = readParams(c, snapshotParams);
@@ -121,7 +129,7 @@ documentRoute({
   path: "/api/rooms/:id/snapshots/:sid/restore",
   summary: "Restore a snapshot's content as a new edit (live for open editors)",
   auth: "editors of the room",
-  responses: { 200: "{ snapshot } (the snapshot taken after restoring)", 404: "No such snapshot" },
+  responses: { 200: "{ snapshot } (the snapshot taken after restoring)", 404: "No such snapshot", 410: "Stored content damaged" },
 });
 snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
   const { sid } = readParams(c, snapshotParams);

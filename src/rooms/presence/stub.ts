@@ -12,6 +12,8 @@ export interface PresenceRpc {
   post(channel: Channel, author: Author, body: string): Promise<PostResult>;
   /** Call when a room is deleted: `dropChannel(roomChannel(roomId))`. */
   dropChannel(channel: Channel): Promise<void>;
+  /** Call when who may see a room changed: sockets that lost it leave its channel and view. */
+  recheckRoom(roomId: string): Promise<void>;
 }
 
 /** The one global instance. Shard by channel or by user here when it is outgrown (README). */
