@@ -23,6 +23,9 @@ const C = quick
   ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10 }
   : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100 };
 // --servers=roomful,yws narrows a run while profiling; the table then compares with fewer references.
+// --replay-ops=N replays only the trace's first N operations (profiling the replay stage).
+const replayOps = Number(process.argv.find((a) => a.startsWith("--replay-ops="))?.slice(13));
+if (replayOps > 0) C.replayOps = replayOps;
 const SERVERS = process.argv.find((a) => a.startsWith("--servers="))?.slice(10).split(",") ?? ["roomful", "yws", "hocuspocus"];
 const root = path.resolve(import.meta.dirname, "..");
 const stateRoot = mkdtempSync(path.join(os.tmpdir(), "roomful-bench-"));
