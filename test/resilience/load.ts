@@ -128,11 +128,12 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
     {
       part: "6 load (memory)",
       tried: "workerd RSS before, at peak, 20 s after clients left; then the same load twice more",
-      figure: `${Math.round(rssBefore / MiB)} / ${Math.round(rssPeak / MiB)} / ${Math.round(rssAfter / MiB)} MiB; after round 2 ${mib(secondGrowth)}, after round 3 ${mib(thirdGrowth)}; later rounds' unexpected disconnects ${laterDrops}`,
-      // The runtime keeps freed heap (V8 and tcmalloc), so early rounds grow RSS; a leak grows
-      // it by about the same amount every round, warm-up by less and less. Held: the third
-      // round grew less than half as much as the second (or under 16 MiB), and nothing dropped.
-      held: rssBefore > 0 && thirdGrowth < Math.max(16 * MiB, secondGrowth / 2) && laterDrops === 0,
+      figure: `${Math.round(rssBefore / MiB)} / ${Math.round(rssPeak / MiB)} / ${Math.round(rssAfter / MiB)} MiB; after round 2 ${mib(secondGrowth)}, after round 3 ${mib(thirdGrowth)} (${mib(secondGrowth + thirdGrowth)} in all); later rounds' unexpected disconnects ${laterDrops}`,
+      // The runtime keeps freed heap (V8 and tcmalloc), so the first round grows RSS and later
+      // ones move it up or down by tens of MiB (full run: -41 then +27). A leak adds about the
+      // same every round. Held: two more rounds of the same load added under 32 MiB in total
+      // (a leak of 16 MiB per round fails), and nothing dropped.
+      held: rssBefore > 0 && secondGrowth + thirdGrowth < 32 * MiB && laterDrops === 0,
     },
   ];
 }
