@@ -209,19 +209,28 @@ async function replay(kind) {
   const writer = openClient(targets[kind], room);
   await writer.synced();
   const ops = trace.ops.slice(0, Math.min(C.replayOps, trace.ops.length));
-  // The whole trace is 260k operations, each its own message: patience grows with its length
-  // (2 minutes, plus 2 ms per operation: 10 minutes for the whole trace).
-  const patienceMs = 120_000 + ops.length * 2;
+  // The whole trace is 260k operations, each its own message: the deadline for everything to
+  // land grows with its length (2 minutes, plus 2 ms per operation: 10.7 minutes for the whole
+  // trace), one deadline for the whole stage.
+  const deadline = now() + 120_000 + ops.length * 2;
+  const left = () => Math.max(1, deadline - now());
   const start = now();
   for (let i = 0; i < ops.length; i++) {
     writer.doc.transact(() => applyOp(writer.text, ops[i]));
     if (i % 50 === 0) await new Promise(setImmediate);
     while (writer.bufferedAmount() > 1024 * 1024) await sleep(2);
+    if (now() > deadline) throw new Error(`replay: only ${i} of ${ops.length} operations sent before the deadline`);
   }
-  await waitFor(() => writer.bufferedAmount() === 0, patienceMs, "the writer's socket to drain", 20);
+  await waitFor(() => writer.bufferedAmount() === 0, left(), "the writer's socket to drain", 20);
   const check = openClient(targets[kind], room);
-  await check.synced(patienceMs);
-  await waitFor(() => check.text.length === writer.text.length, patienceMs, "replay to land", 20);
+  try {
+    await check.synced(left());
+    await waitFor(() => check.text.length === writer.text.length, left(), "replay to land", 20);
+  } catch (error) {
+    check.close();
+    writer.close();
+    throw error;
+  }
   const elapsed = now() - start;
   const equal = check.text.toString() === writer.text.toString();
   const finalState = Y.encodeStateAsUpdate(writer.doc).byteLength;
