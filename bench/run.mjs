@@ -1,6 +1,6 @@
 // Roomful against the reference Yjs servers, on this machine, in one run.
 //
-//   npm run bench              # the full run (~10 minutes)
+//   npm run bench              # the full run (~17 minutes, most of it the whole-trace replay)
 //   npm run bench -- --quick   # a small version (under 2 minutes)
 //
 // Starts Roomful (scripts/local/serve.ts: the production Worker in workerd), @y/websocket-server
