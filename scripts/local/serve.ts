@@ -19,6 +19,8 @@ const { values } = parseArgs({
     state: { type: "string", default: ".local-stack" },
     "no-build": { type: "boolean", default: false },
     var: { type: "string", multiple: true, default: [] },
+    // workerd's V8 inspector (Chrome DevTools protocol), e.g. for the resilience suite's heap checks.
+    "inspector-port": { type: "string" },
   },
 });
 
@@ -42,6 +44,7 @@ const mf = new Miniflare({
   host: "127.0.0.1",
   port: Number(values.port),
   defaultPersistRoot: path.join(stateDir, "data"),
+  ...(values["inspector-port"] ? { inspectorPort: Number(values["inspector-port"]) } : {}),
 } as never);
 const url = await mf.ready;
 

@@ -23,6 +23,7 @@ export class Stack {
 
   async start(timeoutMs = 120_000): Promise<string> {
     const args = [path.join(root, "scripts/local/serve.ts"), "--port", String(this.port), "--state", this.stateDir];
+    args.push("--inspector-port", String(this.inspectorPort));
     if (this.#built) args.push("--no-build");
     for (const v of this.vars) args.push("--var", v);
     const child = spawn(process.execPath, args, { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -89,6 +90,20 @@ export class Stack {
   }
 
   /** Resident memory of the workerd process(es) of this stack, in bytes. */
+  /** workerd's V8 inspector: the JS heap, as opposed to the process's RSS. */
+  get inspectorPort(): number {
+    return this.port + 1000;
+  }
+
+  /**
+   * Live JS heap of every isolate in the runtime, after a full garbage collection: what the
+   * app's code holds on to. RSS also counts what V8 and the allocator keep for reuse.
+   */
+  async jsHeapAfterGc(): Promise<number> {
+    // "core:user:" is the app's isolate (the Worker and its objects); the rest are Miniflare's.
+    return inspectHeap(`ws://127.0.0.1:${this.inspectorPort}/core:user:`);
+  }
+
   rss(): number {
     const pgid = this.#child?.pid;
     if (!pgid) return 0;
@@ -125,3 +140,39 @@ function groupPids(pgid: number): number[] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Used heap of one isolate after a full collection, over the inspector protocol. workerd does
+ * not answer HeapProfiler.collectGarbage, but a heap snapshot collects first (its chunks are
+ * streamed and ignored).
+ */
+async function inspectHeap(url: string): Promise<number> {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
+  let nextId = 1;
+  const call = (method: string) =>
+    new Promise<any>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), 120_000);
+      const onMessage = (event: MessageEvent) => {
+        const reply = JSON.parse(String(event.data));
+        if (reply.id !== id) return;
+        clearTimeout(timer);
+        ws.removeEventListener("message", onMessage);
+        if (reply.error) reject(new Error(`inspector ${method}: ${reply.error.message}`));
+        else resolve(reply.result);
+      };
+      ws.addEventListener("message", onMessage);
+      ws.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call("HeapProfiler.enable");
+    await call("HeapProfiler.takeHeapSnapshot");
+    return (await call("Runtime.getHeapUsage")).usedSize as number;
+  } finally {
+    ws.close();
+  }
+}
