@@ -4,8 +4,7 @@
 // connection's awareness clocks in its (hibernation-proof) state and broadcast the
 // removal ourselves with a newer clock.
 import * as encoding from "lib0/encoding";
-
-const AWARENESS = 1;
+import { awarenessFrame } from "./frames.ts";
 
 export type AwarenessClocks = Record<string, number>;
 
@@ -24,8 +23,5 @@ export function encodeAwarenessRemoval(clocks: Array<[clientId: number, clock: n
     encoding.writeVarUint(inner, clock + 1);
     encoding.writeVarString(inner, "null");
   }
-  const outer = encoding.createEncoder();
-  encoding.writeVarUint(outer, AWARENESS);
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(outer);
+  return awarenessFrame(encoding.toUint8Array(inner));
 }

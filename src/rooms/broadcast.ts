@@ -18,13 +18,8 @@
 // timers only when no message is waiting, so under a flood a timer-only flush would wait for
 // the flood to end.
 import * as awarenessProtocol from "y-protocols/awareness";
-import { writeUpdate } from "y-protocols/sync";
-import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-
-/** y-websocket's outer message types. */
-const MESSAGE_SYNC = 0;
-const MESSAGE_AWARENESS = 1;
+import { awarenessFrame, syncUpdateFrame } from "./frames.ts";
 
 /** Sends per second a room aims to stay under when busy: sockets x frames per flush. */
 const SENDS_PER_SECOND_BUDGET = 16_000;
@@ -87,10 +82,7 @@ export class RoomBroadcaster {
     const updates = this.#updates;
     this.#updates = [];
     if (updates.length === 0) return null;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    writeUpdate(encoder, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
-    return encoding.toUint8Array(encoder);
+    return syncUpdateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
   }
 
   #awarenessFrame(): Uint8Array | null {
@@ -98,9 +90,6 @@ export class RoomBroadcaster {
     const clients = [...this.#awarenessClients].filter((id) => this.awareness.meta.has(id));
     this.#awarenessClients.clear();
     if (clients.length === 0) return null;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-    return encoding.toUint8Array(encoder);
+    return awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
   }
 }

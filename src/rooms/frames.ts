@@ -1,8 +1,11 @@
-// Classifies a binary y-websocket frame before anything touches the document, so a
-// malformed or hostile frame can close its own connection without side effects.
+// The binary y-websocket frame format, both ways. Incoming frames are classified before
+// anything touches the document, so a malformed or hostile frame can close its own connection
+// without side effects; outgoing ones are built here too.
 //   [0, 0, stateVector]  sync step 1      [0, 1|2, update]  sync step 2 / update
 //   [1, awarenessUpdate]  awareness        anything else: unknown (ignored by the server)
 import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { messageYjsSyncStep2, writeUpdate } from "y-protocols/sync";
 import * as Y from "yjs";
 
 export type Frame =
@@ -12,8 +15,30 @@ export type Frame =
   | { kind: "other" }
   | { kind: "malformed"; reason: string };
 
+/** y-websocket's outer message types. */
 const SYNC = 0;
 const AWARENESS = 1;
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/** [0, 2, update]: a document update for peers. */
+export function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  return frame((e) => (encoding.writeVarUint(e, SYNC), writeUpdate(e, update)));
+}
+
+/** [0, 1, update]: sync step 2 from an update already encoded (y-protocols would encode the doc). */
+export function syncStep2Frame(update: Uint8Array): Uint8Array {
+  return frame((e) => (encoding.writeVarUint(e, SYNC), encoding.writeVarUint(e, messageYjsSyncStep2), encoding.writeVarUint8Array(e, update)));
+}
+
+/** [1, awarenessUpdate]. */
+export function awarenessFrame(awarenessUpdate: Uint8Array): Uint8Array {
+  return frame((e) => (encoding.writeVarUint(e, AWARENESS), encoding.writeVarUint8Array(e, awarenessUpdate)));
+}
 
 export function classifyFrame(bytes: Uint8Array): Frame {
   try {

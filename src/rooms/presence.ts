@@ -177,11 +177,10 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       if (!state || (!state.channels.includes(channel) && state.room !== roomId)) continue;
       if (!verdicts.has(state.userId)) verdicts.set(state.userId, this.roomView(state.userId, roomId).then((v) => v.canView));
       if (await verdicts.get(state.userId)) continue;
-      if (stateOf(connection)?.channels.includes(channel)) {
-        this.setState(connection, (s) => ({ ...s, channels: s.channels.filter((c) => c !== channel) }));
-        send(connection, { type: "unsubscribed", channel });
-      }
-      if (stateOf(connection)?.room === roomId) await this.view(connection, stateOf(connection)!, null);
+      const now = stateOf(connection); // read again: the socket may have changed during the await
+      if (!now) continue;
+      if (now.channels.includes(channel)) chat.unsubscribe(this, connection, now, { type: "unsubscribe", channel });
+      if (now.room === roomId) await this.view(connection, now, null);
     }
   }
 
@@ -189,9 +188,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   dropChannel(channel: Channel): void {
     this.messages.dropChannel(channel);
     for (const connection of this.getConnections()) {
-      if (!stateOf(connection)?.channels.includes(channel)) continue;
-      this.setState(connection, (s) => ({ ...s, channels: s.channels.filter((c) => c !== channel) }));
-      send(connection, { type: "unsubscribed", channel });
+      const state = stateOf(connection);
+      if (state?.channels.includes(channel)) chat.unsubscribe(this, connection, state, { type: "unsubscribe", channel });
     }
   }
 

@@ -13,7 +13,7 @@ import { YServer } from "y-partyserver";
 import * as Y from "yjs";
 import type { Env } from "../env.ts";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
-import { byteLength, classifyFrame, toBytes } from "./frames.ts";
+import { byteLength, classifyFrame, syncStep2Frame, toBytes } from "./frames.ts";
 import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
 import { RateLimiter } from "./presence/rate-limit.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
@@ -29,8 +29,6 @@ import {
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
 import { RoomBroadcaster } from "./broadcast.ts";
-import * as encoding from "lib0/encoding";
-import { messageYjsSyncStep2 } from "y-protocols/sync";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
@@ -46,9 +44,6 @@ type ConnectionState = {
 };
 type RoomConnection = Connection<ConnectionState>;
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
-
-/** y-websocket's outer message type for sync messages. */
-const MESSAGE_SYNC = 0;
 
 /** Compact the update log once it holds this many updates or bytes. */
 const COMPACT_AFTER_UPDATES = 500;
@@ -256,12 +251,7 @@ export class Room extends YServer {
   /** Sync step 2 for a client with an empty document: the shared full-state encoding. */
   #sendFullState(connection: RoomConnection): void {
     this.#fullState ??= Y.encodeStateAsUpdate(this.document);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    // y-protocols' writeSyncStep2 would encode the document again; we already hold the update.
-    encoding.writeVarUint(encoder, messageYjsSyncStep2);
-    encoding.writeVarUint8Array(encoder, this.#fullState);
-    connection.send(encoding.toUint8Array(encoder));
+    connection.send(syncStep2Frame(this.#fullState));
   }
 
   /** Applies a client's update ourselves: y-protocols would swallow the errors we need to see. */

@@ -1,7 +1,7 @@
 // Part 5, abuse limits: login brute force per account and per address, the chat rate limit,
 // and the room's per-connection frame budget. Runs last: it locks its test address out.
 import { Api } from "./api.ts";
-import { ChatClient, roomClient, until, WebSocket } from "./clients.ts";
+import { ChatClient, rawRoomSocket, roomClient, until } from "./clients.ts";
 import type { Row } from "./run.ts";
 import { sleep, type Stack } from "./stack.ts";
 
@@ -60,14 +60,8 @@ export async function abuseTest(stack: Stack): Promise<Row[]> {
   let typistCloses = 0;
   typist.provider.on("connection-close", (e: any) => e && typistCloses++);
   await until(() => typist.provider.synced, 30_000, "typist sync");
-  const flood = new WebSocket(`${stack.url.replace(/^http/, "ws")}/parties/room/${roomId}?token=${owner.token}`);
-  flood.on("error", () => {});
-  const floodCode = await new Promise<number>((resolve) => {
-    const timer = setTimeout(() => (flood.terminate(), resolve(-1)), 20_000);
-    flood.on("close", (code) => (clearTimeout(timer), resolve(code)));
-    flood.on("open", () => {
-      for (let i = 0; i < 3_000; i++) flood.send(new Uint8Array([0, 0, 1, 0]));
-    });
+  const floodCode = await rawRoomSocket(stack.url, roomId, owner.token, 20_000, (flood) => {
+    for (let i = 0; i < 3_000; i++) flood.send(new Uint8Array([0, 0, 1, 0]));
   });
   const text = typist.doc.getText("t");
   for (let i = 0; i < 100; i++) {

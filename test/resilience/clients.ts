@@ -49,6 +49,20 @@ export function roomClient(base: string, roomId: string, token: string) {
 }
 export type RoomClient = ReturnType<typeof roomClient>;
 
+/**
+ * A raw socket on a room, for sending frames no real client would: `onOpen` gets the open
+ * socket; resolves with the close code, or -1 if it is still open after `timeoutMs`.
+ */
+export function rawRoomSocket(base: string, roomId: string, token: string, timeoutMs: number, onOpen: (ws: WebSocket) => void): Promise<number> {
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/parties/room/${roomId}?token=${token}`);
+  ws.on("error", () => {});
+  return new Promise<number>((resolve) => {
+    const timer = setTimeout(() => (ws.terminate(), resolve(-1)), timeoutMs);
+    ws.on("close", (code) => (clearTimeout(timer), resolve(code)));
+    ws.on("open", () => onOpen(ws));
+  });
+}
+
 export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

@@ -5,7 +5,7 @@
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { Api } from "./api.ts";
-import { ChatClient, roomClient, until, WebSocket } from "./clients.ts";
+import { ChatClient, rawRoomSocket, roomClient, until, WebSocket } from "./clients.ts";
 import type { Row } from "./run.ts";
 import { sleep, type Stack } from "./stack.ts";
 
@@ -91,16 +91,10 @@ export async function frameFuzz(stack: Stack, options: { frames: number }): Prom
   const offenders = Array.from({ length: 4 }, async () => {
     while (roomSent < options.frames && Date.now() < deadline) {
       roomConnections++;
-      const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/parties/room/${roomId}?token=${mallory.token}`);
-      ws.on("error", () => {});
-      const code = await new Promise<number>((resolve) => {
-        const timer = setTimeout(() => (ws.terminate(), resolve(-1)), 5_000);
-        ws.on("close", (c) => (clearTimeout(timer), resolve(c)));
-        ws.on("open", () => {
-          // A few frames at a time: the first bad one closes the socket, the rest never land.
-          for (let k = 0; k < 1 + rand(3) && roomSent < options.frames; k++) ws.send(roomGarbage(roomSent++, valid));
-          setTimeout(() => ws.close(1000), 1_500);
-        });
+      const code = await rawRoomSocket(stack.url, roomId, mallory.token, 5_000, (ws) => {
+        // A few frames at a time: the first bad one closes the socket, the rest never land.
+        for (let k = 0; k < 1 + rand(3) && roomSent < options.frames; k++) ws.send(roomGarbage(roomSent++, valid));
+        setTimeout(() => ws.close(1000), 1_500);
       });
       roomCodes.set(code, (roomCodes.get(code) ?? 0) + 1);
     }

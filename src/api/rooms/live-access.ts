@@ -13,7 +13,12 @@ export async function applyLiveAccess(env: Env, room: Room, user: User, role: Me
   const access = accessFor(room, role, principalForUser(user));
   const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
-  if (!connectionRole) await presenceStub(env).recheckRoom(room.id);
+}
+
+/** A member was removed: their document sockets and the room's chat channel, at once. */
+export async function applyMemberRemoval(env: Env, room: Room, user: User): Promise<void> {
+  await applyLiveAccess(env, room, user, null);
+  await presenceStub(env).recheckRoom(room.id);
 }
 
 /** After the room's visibility or open-editing setting changed: re-check everyone connected. */

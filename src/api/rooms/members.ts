@@ -8,7 +8,7 @@ import { database } from "../db.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
-import { applyLiveAccess } from "./live-access.ts";
+import { applyLiveAccess, applyMemberRemoval } from "./live-access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 
 export const membersRoutes = new Hono<AppEnv>();
@@ -91,7 +91,7 @@ membersRoutes.delete("/:id/members/:userId", async (c) => {
     .returning({ userId: roomMembers.userId });
   if (removed.length === 0) throw notFound("Member");
   const [user] = await database(c.env).select().from(users).where(eq(users.id, userId)).limit(1);
-  if (user) await applyLiveAccess(c.env, access.room, user, null);
+  if (user) await applyMemberRemoval(c.env, access.room, user);
   return c.body(null, 204);
 });
 
