@@ -43,6 +43,8 @@ export const presence = DurableObjectNamespace("presence", {
   className: "Presence",
   sqlite: true,
 });
+// One per user: the rooms where they have open sockets, so revoking a credential reaches them.
+export const userSockets = DurableObjectNamespace("user-sockets", { className: "UserSockets", sqlite: true });
 
 // --- the website: Bun-built React client + the API Worker -----------------
 export const website = await BunSPA("website", {
@@ -56,6 +58,9 @@ export const website = await BunSPA("website", {
   compatibilityFlags: ["nodejs_compat", "no_web_socket_compression"],
   url: true,
   observability: { enabled: true },
+  // Hourly housekeeping (src/api/scheduled.ts): sweeps abandoned resumable uploads.
+  // The same schedule is in scripts/local/bindings.ts for the local runtimes.
+  crons: ["17 * * * *"],
   bindings: {
     DB: db,
     STORAGE: storage,
@@ -63,6 +68,7 @@ export const website = await BunSPA("website", {
     JOBS: jobs,
     ROOM: rooms,
     PRESENCE: presence,
+    USER_SOCKETS: userSockets,
     ONBOARDING: onboarding,
     SESSION_SECRET: alchemy.secret(process.env.SESSION_SECRET),
     ADMIN_TOKEN: alchemy.secret(process.env.ADMIN_TOKEN),
@@ -75,7 +81,14 @@ export const website = await BunSPA("website", {
     ROOM_MAX_DOCUMENT_BYTES: process.env.ROOM_MAX_DOCUMENT_BYTES ?? String(4 * 1024 * 1024),
     ROOM_FRAME_BURST: process.env.ROOM_FRAME_BURST ?? "500",
     ROOM_FRAMES_PER_SECOND: process.env.ROOM_FRAMES_PER_SECOND ?? "100",
+    // Presence & chat, per user (src/rooms/presence/limits.ts): sockets, then a frame budget.
+    CHAT_SOCKETS_PER_USER: process.env.CHAT_SOCKETS_PER_USER ?? "8",
+    CHAT_FRAME_BURST: process.env.CHAT_FRAME_BURST ?? "60",
+    CHAT_FRAMES_PER_SECOND: process.env.CHAT_FRAMES_PER_SECOND ?? "20",
     MAX_UPLOAD_BYTES: process.env.MAX_UPLOAD_BYTES ?? String(100 * 1024 * 1024),
+    // Per-user quotas (src/api/quotas.ts; admins exempt): rooms owned, bytes stored in files.
+    MAX_ROOMS_PER_USER: process.env.MAX_ROOMS_PER_USER ?? "100",
+    MAX_STORED_BYTES_PER_USER: process.env.MAX_STORED_BYTES_PER_USER ?? String(1024 * 1024 * 1024),
     // First retry delay of a failed job; each later retry doubles it (capped at 60 s).
     JOB_RETRY_DELAY_SECONDS: process.env.JOB_RETRY_DELAY_SECONDS ?? "2",
     // "outbox" (default: mail is written to D1, readable at GET /api/outbox) or "http"

@@ -18,6 +18,8 @@ export default defineConfig(async () => {
           ALLOWED_ORIGINS: "http://localhost:3000",
           // Small enough that tests cross it quickly, big enough for a three-part upload.
           MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
+          // A storage quota a test can fill with three uploads (test/api/quotas.test.ts).
+          MAX_STORED_BYTES_PER_USER: String(30 * 1024 * 1024),
           MAIL_FROM: "Roomful <hello@roomful.test>",
           // A small document cap so the "document full" path is reachable in a test.
           ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),

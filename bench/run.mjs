@@ -37,7 +37,11 @@ const trace = loadTrace();
 const launch = {
   roomful: (build) => startProcess("roomful", [path.join(root, "scripts/local/serve.ts"), "--port", "8801", "--state", path.join(stateRoot, "roomful"), ...(build ? [] : ["--no-build"]),
     // The per-connection flood guard is lifted: the benchmark measures the server, not the limiter.
-    "--var", "ROOM_FRAME_BURST=1000000", "--var", "ROOM_FRAMES_PER_SECOND=1000000"]),
+    "--var", "ROOM_FRAME_BURST=1000000", "--var", "ROOM_FRAMES_PER_SECOND=1000000",
+    // One bench user creates every room: the per-user room quota would cap the run, not measure it.
+    "--var", "MAX_ROOMS_PER_USER=1000000",
+    // The presence scenario opens every chat socket as that one user: lift the per-user socket cap and frame budget too.
+    "--var", "CHAT_SOCKETS_PER_USER=1000000", "--var", "CHAT_FRAME_BURST=1000000", "--var", "CHAT_FRAMES_PER_SECOND=1000000"]),
   yws: () => startProcess("yws", [path.join(root, "bench/servers/y-websocket-server.mjs"), "--port", "8802", "--state", path.join(stateRoot, "yws")]),
   hocuspocus: () => startProcess("hocuspocus", [path.join(root, "bench/servers/hocuspocus.mjs"), "--port", "8803", "--state", path.join(stateRoot, "hocuspocus")]),
 };

@@ -5,7 +5,7 @@ declare global {
     interface Env extends AppEnv {}
     interface GlobalProps {
       mainModule: typeof import("../src/api/index.ts");
-      durableNamespaces: "Room" | "Presence";
+      durableNamespaces: "Room" | "Presence" | "UserSockets";
     }
   }
 }

@@ -10,10 +10,16 @@ export const COMPATIBILITY_DATE = "2026-07-01";
 // clients do not offer it (as production's runtime would answer).
 export const COMPATIBILITY_FLAGS = ["nodejs_compat", "no_web_socket_compression"];
 
+// The Cron Trigger's schedule, as in alchemy.run.ts (src/api/scheduled.ts). Local runtimes also
+// expose /cdn-cgi/handler/scheduled (unsafeTriggerHandlers) to fire it on demand; never deployed.
+export const CRON_TRIGGERS = ["17 * * * *"];
+
 export function workerBindings(vars: Record<string, unknown> = {}) {
   return {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
+    cronTriggers: CRON_TRIGGERS,
+    unsafeTriggerHandlers: true,
     d1Databases: ["DB"],
     r2Buckets: ["STORAGE"],
     kvNamespaces: ["CACHE"],
@@ -31,6 +37,7 @@ export function workerBindings(vars: Record<string, unknown> = {}) {
     durableObjects: {
       ROOM: { className: "Room", useSQLite: true },
       PRESENCE: { className: "Presence", useSQLite: true },
+      USER_SOCKETS: { className: "UserSockets", useSQLite: true },
     },
     workflows: { ONBOARDING: { name: "onboarding", className: "OnboardingWorkflow" } },
     bindings: {
@@ -39,6 +46,8 @@ export function workerBindings(vars: Record<string, unknown> = {}) {
       APP_ENV: "test",
       ALLOWED_ORIGINS: "http://localhost:3000",
       MAX_UPLOAD_BYTES: String(100 * 1024 * 1024),
+      MAX_ROOMS_PER_USER: "100",
+      MAX_STORED_BYTES_PER_USER: String(1024 * 1024 * 1024),
       JOB_RETRY_DELAY_SECONDS: "0",
       MAIL_SENDER: "outbox",
       MAIL_FROM: "Roomful <hello@roomful.local>",

@@ -1,6 +1,8 @@
 // The HTTP surface of Roomful, one line per resource group: read this file to see the API.
 import { Hono } from "hono";
 import { authenticate } from "./auth/guards.ts";
+import { refuseCrossSiteWrites } from "./auth/cross-site.ts";
+import { bodyLimits } from "./body-limits.ts";
 import { cacheRoutes } from "./cache/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { tokenRoutes } from "./auth/token-routes.ts";
@@ -16,6 +18,7 @@ import { healthRoutes } from "./health.ts";
 import { jobsRoutes } from "./jobs/routes.ts";
 import { outboxRoutes } from "./mail/routes.ts";
 import { openApiDocument } from "./openapi.ts";
+import { invitationRoutes } from "./invitations/routes.ts";
 import { membersRoutes } from "./rooms/members.ts";
 import { roomsRoutes } from "./rooms/routes.ts";
 import { documentRoutes } from "./rooms/document.ts";
@@ -31,7 +34,9 @@ app.onError(handleError);
 app.notFound(handleNotFound);
 
 app.use("/api/*", apiCors);
+app.use("/api/*", bodyLimits);
 app.use("/api/*", authenticate);
+app.use("/api/*", refuseCrossSiteWrites);
 app.use("/parties/*", authenticate);
 
 app.route("/api/health", healthRoutes);
@@ -40,6 +45,7 @@ app.route("/api/auth", authRoutes);
 app.route("/api/tokens", tokenRoutes);
 app.route("/api/rooms", roomsRoutes);
 app.route("/api/rooms", membersRoutes);
+app.route("/api/invitations", invitationRoutes);
 app.route("/api/rooms", documentRoutes);
 app.route("/api/rooms", snapshotRoutes);
 app.route("/parties", roomSocketRoutes);

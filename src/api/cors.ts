@@ -17,6 +17,11 @@ export function allowedOrigin(origin: string, env: Env): string | null {
   return null;
 }
 
+/** The API's own origin or an allowed one: who may act with a user's cookie. */
+export function isTrustedOrigin(origin: string, requestUrl: string, env: Env): boolean {
+  return origin === new URL(requestUrl).origin || allowedOrigin(origin, env) !== null;
+}
+
 export const apiCors = cors({
   origin: (origin, c) => allowedOrigin(origin, c.env as Env),
   credentials: true,

@@ -1,10 +1,10 @@
 // Parse, don't cast: every body, query and path parameter goes through zod here.
 import type { Context } from "hono";
 import { z } from "zod";
-import { ApiError, badRequest, tooLarge } from "./errors.ts";
+import { MAX_JSON_BYTES, readCapped } from "./body-limits.ts";
+import { ApiError, badRequest } from "./errors.ts";
 
-/** JSON bodies are small documents; anything bigger is refused before parsing. */
-export const MAX_JSON_BYTES = 256 * 1024;
+export { MAX_JSON_BYTES };
 
 function issuesOf(error: z.ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
@@ -16,11 +16,14 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
   return result.data;
 }
 
+/** The body's bytes, counted as they stream: a 413 at `maxBytes`, whatever the headers claim. */
+export async function readBytes(c: Context, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const body = c.req.raw.body;
+  return body ? readCapped(body, maxBytes) : new Uint8Array(0);
+}
+
 export async function readText(c: Context, maxBytes: number): Promise<string> {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(`Body over ${maxBytes} bytes.`);
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > maxBytes) throw tooLarge(`Body over ${maxBytes} bytes.`);
+  const buffer = await readBytes(c, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buffer);
   } catch {

@@ -11,7 +11,9 @@ import { RoomView } from "./components/RoomView.tsx";
 import { Toasts } from "./components/Toasts.tsx";
 import { ChatContext } from "./hooks/useChat.ts";
 import { SessionContext, useSession, useSessionState } from "./hooks/useSession.ts";
+import { useToast } from "./hooks/useToast.ts";
 import { ChatClient } from "./lib/chat-client.ts";
+import { ChatCloseCode } from "../shared/chat-close-codes.ts";
 import { useRoute } from "./lib/route.ts";
 import type { User } from "./lib/types.ts";
 
@@ -47,13 +49,26 @@ function Pages() {
 
 function SignedIn({ user }: { user: User }) {
   const route = useRoute();
-  const { onboardingId } = useSession();
+  const { onboardingId, refresh } = useSession();
+  const toast = useToast();
   const [chat, setChat] = useState<ChatClient | null>(null);
   useEffect(() => {
-    const client = new ChatClient();
+    const client = new ChatClient((code) => {
+      if (code === ChatCloseCode.signedOut) {
+        // Signed out elsewhere, a password change, or the account deleted: back to sign-in.
+        void refresh().then(
+          (still) => toast.info(still ? "Chat access was removed; reload to reconnect." : "You were signed out."),
+          (error) => toast.error(error),
+        );
+      } else if (code === ChatCloseCode.tooManySockets) {
+        toast.info("Chat is open in too many tabs, so this tab's chat stopped. Reload to use it here.");
+      } else {
+        toast.info("Chat stopped after malformed messages; reload the page.");
+      }
+    });
     setChat(client);
     return () => client.close();
-  }, [user.id]);
+  }, [user.id, refresh, toast]);
   if (!chat) return null;
   return (
     <ChatContext value={chat}>

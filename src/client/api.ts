@@ -33,9 +33,17 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const body = (await response.json().catch(() => null)) as T | ApiErrorBody | null;
   if (!response.ok) {
     const error = (body as ApiErrorBody | null)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? "http_error", error?.message ?? `Request failed (${response.status}).`);
+    throw new ApiRequestError(response.status, error?.code ?? "http_error", readableMessage(error, response.status));
   }
   return body as T;
+}
+
+/** The error's message, with the first field problem when there is one ("Invalid body. name: That name …"). */
+function readableMessage(error: ApiErrorBody["error"] | undefined, status: number): string {
+  if (!error?.message) return `Request failed (${status}).`;
+  const first = Array.isArray(error.details) ? (error.details[0] as { path?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof first?.message !== "string") return error.message;
+  return `${error.message} ${typeof first.path === "string" && first.path ? `${first.path}: ` : ""}${first.message}`;
 }
 
 /** The API's host for WebSockets, and whether to use ws or wss (from the API's own scheme). */

@@ -76,6 +76,32 @@ export const roomMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
 );
 
+/**
+ * A pending invitation to a room: membership starts only when the invitee accepts.
+ * The invitee is a user (`inviteeId`) or, for an address nobody has signed up with yet, an
+ * `email` matched when that address signs up. Accepting or declining deletes the row.
+ */
+export const roomInvitations = sqliteTable(
+  "room_invitations",
+  {
+    id: text("id").primaryKey(),
+    roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
+    inviteeId: text("invitee_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email"),
+    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    /** Null when invited with the bootstrap admin token, or after the inviter's account is deleted. */
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  // SQLite treats NULLs as distinct, so each index constrains only the rows that use its column.
+  (t) => [
+    uniqueIndex("room_invitations_room_invitee_unique").on(t.roomId, t.inviteeId),
+    uniqueIndex("room_invitations_room_email_unique").on(t.roomId, t.email),
+    index("room_invitations_invitee_idx").on(t.inviteeId),
+    index("room_invitations_email_idx").on(t.email),
+  ],
+);
+
 export const files = sqliteTable(
   "files",
   {
@@ -180,6 +206,7 @@ export const loginAttempts = sqliteTable("login_attempts", {
 export type User = typeof users.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomRole = (typeof roomMembers.$inferSelect)["role"];
+export type RoomInvitation = typeof roomInvitations.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;

@@ -5,13 +5,16 @@
 //   [1, awarenessUpdate]  awareness        anything else: unknown (ignored by the server)
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { messageYjsSyncStep2, writeUpdate } from "y-protocols/sync";
+import { messageYjsSyncStep2, writeSyncStep1, writeUpdate } from "y-protocols/sync";
 import * as Y from "yjs";
+
+/** One client's entry in an awareness update; `state` is its JSON text ("null": gone). */
+export type AwarenessEntry = { clientId: number; clock: number; state: string };
 
 export type Frame =
   | { kind: "sync-step-1"; knowsNothing: boolean }
   | { kind: "update"; update: Uint8Array }
-  | { kind: "awareness"; clocks: Map<number, number> }
+  | { kind: "awareness"; entries: AwarenessEntry[] }
   | { kind: "other" }
   | { kind: "malformed"; reason: string };
 
@@ -30,9 +33,26 @@ export function syncUpdateFrame(update: Uint8Array): Uint8Array {
   return frame((e) => (encoding.writeVarUint(e, SYNC), writeUpdate(e, update)));
 }
 
+/** [0, 0, stateVector]: asks the client for everything the document lacks. */
+export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+  return frame((e) => (encoding.writeVarUint(e, SYNC), writeSyncStep1(e, doc)));
+}
+
 /** [0, 1, update]: sync step 2 from an update already encoded (y-protocols would encode the doc). */
 export function syncStep2Frame(update: Uint8Array): Uint8Array {
   return frame((e) => (encoding.writeVarUint(e, SYNC), encoding.writeVarUint(e, messageYjsSyncStep2), encoding.writeVarUint8Array(e, update)));
+}
+
+/** The inner awareness update y-protocols applies: [count, (clientId, clock, state JSON)*]. */
+export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, state);
+    }
+  });
 }
 
 /** [1, awarenessUpdate]. */
@@ -58,15 +78,16 @@ export function classifyFrame(bytes: Uint8Array): Frame {
     if (type === AWARENESS) {
       const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
       if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
-      const clocks = new Map<number, number>();
+      const entries: AwarenessEntry[] = [];
       const count = decoding.readVarUint(inner);
       for (let i = 0; i < count; i++) {
         const clientId = decoding.readVarUint(inner);
         const clock = decoding.readVarUint(inner);
-        JSON.parse(decoding.readVarString(inner));
-        clocks.set(clientId, clock);
+        const state = decoding.readVarString(inner);
+        JSON.parse(state);
+        entries.push({ clientId, clock, state });
       }
-      return { kind: "awareness", clocks };
+      return { kind: "awareness", entries };
     }
     return { kind: "other" };
   } catch {

@@ -3,20 +3,24 @@
 // protocol, history, grace period and access checks live in src/rooms/presence/.
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Env } from "../env.ts";
-import { type Channel, type ChatMessage, parseClientFrame, roomChannel } from "../shared/chat-protocol.ts";
+import { ChatCloseCode } from "../shared/chat-close-codes.ts";
+import { type Channel, type ChatMessage, channelRoom, parseClientFrame, roomChannel } from "../shared/chat-protocol.ts";
+import { type ClosedSockets, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "./credential.ts";
 import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./presence/access.ts";
 import * as chat from "./presence/chat.ts";
+import { PresenceCoalescer } from "./presence/coalesce.ts";
 import { send, presenceChange } from "./presence/fanout.ts";
 import { LEAVE_GRACE_MS, PendingLeaves } from "./presence/grace.ts";
 import { claimedIdentity, type Identity, verifiedIdentity } from "./presence/identity.ts";
 import { type Author, MessageStore, type Page } from "./presence/messages.ts";
+import { type PresenceLimits, presenceLimits } from "./presence/limits.ts";
 import { RateLimiter } from "./presence/rate-limit.ts";
 import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./presence/roster.ts";
 import { migrate } from "./presence/schema.ts";
 
 /** A socket may send this many malformed frames (each answered with an error) before it is closed. */
 export const MAX_BAD_FRAMES = 20;
-export const BAD_FRAMES_CLOSE_CODE = 4400;
+export const BAD_FRAMES_CLOSE_CODE = ChatCloseCode.malformed;
 
 export type PostResult =
   | { ok: true; message: ChatMessage }
@@ -27,6 +31,11 @@ export class Presence extends Server<Env> implements chat.ChatHost {
 
   readonly messages: MessageStore;
   readonly limiter = new RateLimiter();
+  readonly limits: PresenceLimits;
+  /** Every frame, per user, whatever its type (rate-limit.ts). */
+  readonly frameBudget: RateLimiter;
+  /** Room changes go out merged, a few per second at most (coalesce.ts). */
+  readonly coalescer = new PresenceCoalescer((userId, before) => this.announceUpdate(userId, before));
   /** Malformed frames per socket, in memory (a wake forgives them; that is fine for a guard). */
   readonly badFrames = new Map<string, number>();
   readonly leaves: PendingLeaves;
@@ -39,6 +48,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     this.messages = new MessageStore(ctx.storage);
     this.leaves = new PendingLeaves(ctx.storage);
     this.visible = new VisibleRooms(ctx.storage);
+    this.limits = presenceLimits(env);
+    this.frameBudget = new RateLimiter(this.limits.frameBurst, this.limits.framesPerSecond);
     // Keep-alive pings are answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -66,7 +77,18 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     // opening at once announce the user only once.
     const otherTabs = [...this.getConnections(userTag(who.id))].some((c) => c.id !== connection.id);
     const resumed = this.leaves.cancel(who.id);
-    connection.setState({ userId: who.id, name: who.name, isAdmin: who.isAdmin, room: null, roomPublic: false, channels: [], lastActive: now } satisfies ConnState);
+    connection.setState({
+      userId: who.id,
+      name: who.name,
+      isAdmin: who.isAdmin,
+      room: null,
+      roomPublic: false,
+      channels: [],
+      lastActive: now,
+      credential: who.credential,
+      connectedAt: now,
+    } satisfies ConnState);
+    this.closeOldestBeyondCap(who.id);
     const entry = this.roster().get(who.id)!;
     if (!otherTabs && !resumed) presenceChange(this.getConnections(), (c) => this.viewerOf(c), "join", entry, { without: connection.id });
     this.visible.replace(who.id, await memberRoomIds(this.env, who.id));
@@ -87,6 +109,12 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       return send(connection, { type: "error", code: "bad_frame", message: parsed.message, details: parsed.details });
     }
     const frame = parsed.frame;
+    const wait = this.frameBudget.take(state.userId);
+    if (wait > 0) {
+      if (frame.type === "typing") return; // a hint: dropping it needs no answer
+      const ref = "nonce" in frame ? frame.nonce : undefined;
+      return send(connection, { type: "error", code: "rate_limited", message: "Too many frames; slow down.", retryAfterMs: wait, ref });
+    }
     this.setState(connection, (s) => ({ ...s, lastActive: Date.now() }));
     try {
       switch (frame.type) {
@@ -122,7 +150,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     const before = rosterFrom([...others, connection]).get(state.userId)!;
     const after = rosterFrom(others).get(state.userId);
     if (after) {
-      if (!sameRooms(before, after)) this.broadcastPresence("update", after, { before });
+      this.coalescer.changed(state.userId, before);
       return;
     }
     // The user's last tab: announce the leave only if they have not come back by the deadline.
@@ -177,10 +205,46 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       if (!state || (!state.channels.includes(channel) && state.room !== roomId)) continue;
       if (!verdicts.has(state.userId)) verdicts.set(state.userId, this.roomView(state.userId, roomId).then((v) => v.canView));
       if (await verdicts.get(state.userId)) continue;
-      const now = stateOf(connection); // read again: the socket may have changed during the await
-      if (!now) continue;
-      if (now.channels.includes(channel)) chat.unsubscribe(this, connection, now, { type: "unsubscribe", channel });
-      if (now.room === roomId) await this.view(connection, now, null);
+      await this.leaveRoom(connection, roomId);
+    }
+  }
+
+  /**
+   * A credential was revoked or its user deleted: close the user's matching chat sockets (4403).
+   * Their presence then ends as for any closed tab.
+   */
+  closeCredential(userId: string, revocation: Revocation): ClosedSockets {
+    let closed = 0;
+    let remaining = 0;
+    for (const connection of this.getConnections(userTag(userId))) {
+      if (isRevoked(stateOf(connection)?.credential, revocation)) {
+        connection.close(ChatCloseCode.signedOut, REVOKED_CLOSE_REASON);
+        closed++;
+      } else {
+        remaining++;
+      }
+    }
+    return { closed, remaining };
+  }
+
+  /**
+   * A user's admin role changed: their open sockets take the new flag (it decides presence
+   * redaction and moderation) and leave every room channel and view they may no longer see.
+   */
+  async recheckUser(userId: string, isAdmin: boolean): Promise<void> {
+    const roomIds = new Set<string>();
+    for (const connection of this.getConnections(userTag(userId))) {
+      this.setState(connection, (s) => ({ ...s, isAdmin }));
+      const state = stateOf(connection);
+      if (state?.room) roomIds.add(state.room);
+      for (const channel of state?.channels ?? []) {
+        const roomId = channelRoom(channel);
+        if (roomId) roomIds.add(roomId);
+      }
+    }
+    for (const roomId of roomIds) {
+      if ((await this.roomView(userId, roomId)).canView) continue;
+      for (const connection of this.getConnections(userTag(userId))) await this.leaveRoom(connection, roomId);
     }
   }
 
@@ -224,6 +288,33 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     presenceChange(this.getConnections(), (c) => this.viewerOf(c), event, entry, options);
   }
 
+  /** The coalescer's flush: one update for the user, if their rooms differ from what was announced. */
+  private announceUpdate(userId: string, before: RosterEntry | undefined): void {
+    const after = this.roster().get(userId);
+    // No tabs left: the leave (after its grace period) says it all.
+    if (after && !sameRooms(before, after)) this.broadcastPresence("update", after, { before });
+  }
+
+  /** Past the per-user cap (limits.ts), the user's oldest sockets are closed (4429) to make room. */
+  private closeOldestBeyondCap(userId: string): void {
+    const cap = this.limits.socketsPerUser;
+    const open = [...this.getConnections(userTag(userId))].sort(
+      (a, b) => (stateOf(a)?.connectedAt ?? 0) - (stateOf(b)?.connectedAt ?? 0),
+    );
+    for (const connection of open.slice(0, Math.max(0, open.length - cap))) {
+      connection.close(ChatCloseCode.tooManySockets, `At most ${cap} chat connections; this was the oldest`);
+    }
+  }
+
+  /** The socket stops following a room's channel and stops showing as viewing it. */
+  private async leaveRoom(connection: Connection, roomId: string): Promise<void> {
+    const channel = roomChannel(roomId);
+    const state = stateOf(connection); // read now: the socket may have changed during an await
+    if (!state) return;
+    if (state.channels.includes(channel)) chat.unsubscribe(this, connection, state, { type: "unsubscribe", channel });
+    if (state.room === roomId) await this.view(connection, stateOf(connection)!, null);
+  }
+
   /** A tab reports the room it is viewing; checked against D1 so nobody can claim a private room. */
   private async view(connection: Connection, state: ConnState, room: string | null): Promise<void> {
     let roomPublic = false;
@@ -234,8 +325,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     }
     const before = this.roster().get(state.userId);
     this.setState(connection, (s) => ({ ...s, room, roomPublic }));
-    const after = this.roster().get(state.userId)!;
-    if (!sameRooms(before, after)) this.broadcastPresence("update", after, { before });
+    this.coalescer.changed(state.userId, before);
   }
 
   private async scheduleAlarm(): Promise<void> {

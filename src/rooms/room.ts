@@ -12,11 +12,22 @@ import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import * as Y from "yjs";
 import type { Env } from "../env.ts";
+import * as awarenessProtocol from "y-protocols/awareness";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
-import { byteLength, classifyFrame, syncStep2Frame, toBytes } from "./frames.ts";
+import { AwarenessOwners } from "./awareness-guard.ts";
+import {
+  type AwarenessEntry,
+  byteLength,
+  classifyFrame,
+  encodeAwarenessEntries,
+  syncStep1Frame,
+  syncStep2Frame,
+  toBytes,
+} from "./frames.ts";
 import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
 import { RateLimiter } from "./presence/rate-limit.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
+import { type ClosedSockets, type Credential, isRevoked, parseCredential, type Revocation, REVOKED_CLOSE_REASON } from "./credential.ts";
 import {
   pruneAutoSnapshots,
   recentSnapshots,
@@ -25,9 +36,11 @@ import {
   SNAPSHOT_MAX_WAIT_MS,
   type SnapshotRequest,
   stateChecksum,
+  type WrittenSnapshot,
   writeSnapshot,
 } from "./snapshots.ts";
 import { DocumentStorage } from "./storage.ts";
+import { clearPending, hasMissingDependencies } from "./update-dependencies.ts";
 import { RoomBroadcaster } from "./broadcast.ts";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
@@ -37,13 +50,27 @@ type ConnectionState = {
   userId: string;
   name: string;
   role: RoomRole;
+  /** The session or token this socket was opened with: revoking it closes the socket. */
+  credential?: Credential;
+  /** Opened with a read-only token: stays a viewer whatever the membership role becomes. */
+  readOnlyScope?: boolean;
   awarenessClocks?: AwarenessClocks;
+  /** Updates refused for missing dependencies (see #refuseUnresolvable). */
+  unresolved?: { count: number; bytes: number };
   /** Set once the client sent a custom message: only then may we send it text frames
    *  (the stock y-websocket client cannot parse them). */
   speaksCustomMessages?: boolean;
 };
 type RoomConnection = Connection<ConnectionState>;
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
+
+/**
+ * An honest client can send an update that depends on its own offline edits a moment before
+ * the sync handshake delivers them; the room refuses it and asks for a resync (the client's
+ * answer carries both). Past these bounds the connection is hostile or broken: 4400.
+ */
+const MAX_UNRESOLVED_UPDATES = 32;
+const MAX_UNRESOLVED_BYTES = 256 * 1024;
 
 /** Compact the update log once it holds this many updates or bytes. */
 const COMPACT_AFTER_UPDATES = 500;
@@ -82,6 +109,8 @@ export class Room extends YServer {
    * room loaded from a single stored update (a compacted state) sends those bytes as they are.
    */
   #fullState: Uint8Array | null = null;
+  /** Which connection each awareness client id belongs to (awareness-guard.ts). */
+  #awarenessOwners = new AwarenessOwners();
 
   get #env(): Env {
     return this.env as unknown as Env;
@@ -139,6 +168,11 @@ export class Room extends YServer {
 
   override async onStart(): Promise<void> {
     this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness);
+    // After a wake, sockets that were open still own the awareness ids they announced.
+    for (const connection of this.#connections()) {
+      const state = connection.state;
+      if (state) this.#awarenessOwners.adopt(connection.id, state.userId, Object.keys(state.awarenessClocks ?? {}).map(Number));
+    }
     // YServer.onStart loads (onLoad above) and asks every socket still open after a wake for
     // what it has (sync step 1); that one broadcast goes through getConnections() as usual.
     await super.onStart();
@@ -187,7 +221,13 @@ export class Room extends YServer {
       connection.close(CloseCode.forbidden, "Not authorized");
       return;
     }
-    connection.setState({ userId, name: decodeURIComponent(headers.get(TRUSTED_HEADERS.userName) ?? ""), role });
+    connection.setState({
+      userId,
+      name: decodeURIComponent(headers.get(TRUSTED_HEADERS.userName) ?? ""),
+      role,
+      credential: parseCredential(headers.get(TRUSTED_HEADERS.credential)) ?? undefined,
+      readOnlyScope: headers.get(TRUSTED_HEADERS.scope) === "read",
+    });
     await super.onConnect(connection, ctx);
   }
 
@@ -238,11 +278,7 @@ export class Room extends YServer {
       case "update":
         return this.#applyClientUpdate(connection, frame.update);
       case "awareness":
-        connection.setState((prev) => ({
-          ...(prev as ConnectionState),
-          awarenessClocks: mergeClocks(prev?.awarenessClocks as AwarenessClocks | undefined, frame.clocks),
-        }));
-        return super.onMessage(connection, message);
+        return this.#applyAwareness(connection, frame.entries);
       default:
         return super.onMessage(connection, message);
     }
@@ -262,13 +298,48 @@ export class Room extends YServer {
       return;
     }
     let failed = false;
+    let unresolved = false;
     try {
-      Y.applyUpdate(this.document, update, connection);
+      unresolved = hasMissingDependencies(this.document, update);
+      if (!unresolved) Y.applyUpdate(this.document, update, connection);
     } catch {
       failed = true;
     }
+    // Whatever Yjs could not integrate must not stay in memory (the check above should
+    // leave nothing; this is the backstop). What it did integrate was stored as usual.
+    if (clearPending(this.document)) unresolved = true;
     if (this.#isWedged()) return this.#resetRoom();
-    if (failed) this.#reject(connection, CloseCode.malformed, "Invalid Yjs update");
+    if (failed) return this.#reject(connection, CloseCode.malformed, "Invalid Yjs update");
+    if (unresolved) this.#refuseUnresolvable(connection, update.byteLength);
+  }
+
+  /** An update with missing dependencies was dropped: ask for a resync, within bounds. */
+  #refuseUnresolvable(connection: RoomConnection, bytes: number): void {
+    const previous = connection.state?.unresolved ?? { count: 0, bytes: 0 };
+    const unresolved = { count: previous.count + 1, bytes: previous.bytes + bytes };
+    this.#storage.increment("rejected:unresolved");
+    if (unresolved.count > MAX_UNRESOLVED_UPDATES || unresolved.bytes > MAX_UNRESOLVED_BYTES) {
+      return this.#reject(connection, CloseCode.malformed, "Updates with missing dependencies");
+    }
+    connection.setState((prev) => ({ ...(prev as ConnectionState), unresolved }));
+    connection.send(syncStep1Frame(this.document));
+  }
+
+  /** Applies the part of an awareness update this connection may make (awareness-guard.ts). */
+  #applyAwareness(connection: RoomConnection, entries: AwarenessEntry[]): void {
+    const state = connection.state!;
+    const verdict = this.#awarenessOwners.filter({ connectionId: connection.id, userId: state.userId, name: state.name }, entries);
+    if (!verdict.ok) return this.#reject(connection, CloseCode.tooLarge, verdict.reason);
+    if (verdict.entries.length === 0) return;
+    connection.setState((prev) => ({
+      ...(prev as ConnectionState),
+      awarenessClocks: mergeClocks(
+        prev?.awarenessClocks as AwarenessClocks | undefined,
+        new Map(verdict.entries.map((e) => [e.clientId, e.clock])),
+      ),
+    }));
+    // The room's awareness listener queues the change for the broadcaster.
+    awarenessProtocol.applyAwarenessUpdate(this.document.awareness, encodeAwarenessEntries(verdict.entries), connection);
   }
 
   /**
@@ -291,18 +362,22 @@ export class Room extends YServer {
     connection.close(code, reason.slice(0, 120));
   }
 
-  onClose(connection: RoomConnection, code: number, reason: string, wasClean: boolean): void | Promise<void> {
-    // After a wake the awareness map is empty, so YServer cannot tell peers this client left.
-    const clocks = Object.entries(connection.state?.awarenessClocks ?? {})
-      .map(([id, clock]) => [Number(id), clock] as [number, number])
-      .filter(([id]) => !this.document.awareness.states.has(id));
+  onClose(connection: RoomConnection): void {
     this.#frameBudget.forget(connection.id);
-    const result = super.onClose(connection, code, reason, wasClean);
-    if (clocks.length > 0) {
-      const removal = encodeAwarenessRemoval(clocks);
+    // Only the ids this socket still owns: a newer connection of the same user may have taken
+    // one over (YServer's own onClose would remove it from under them).
+    const owned = Object.entries(connection.state?.awarenessClocks ?? {})
+      .map(([id, clock]) => [Number(id), clock] as [number, number])
+      .filter(([id]) => this.#awarenessOwners.owner(id) === connection.id);
+    this.#awarenessOwners.release(connection.id);
+    const known = owned.filter(([id]) => this.document.awareness.states.has(id)).map(([id]) => id);
+    if (known.length > 0) awarenessProtocol.removeAwarenessStates(this.document.awareness, known, null);
+    // After a wake the awareness map is empty, so peers are told about the rest directly.
+    const forgotten = owned.filter(([id]) => !this.document.awareness.states.has(id) && !known.includes(id));
+    if (forgotten.length > 0) {
+      const removal = encodeAwarenessRemoval(forgotten);
       for (const other of this.#connections()) if (other.id !== connection.id) other.send(removal);
     }
-    return result;
   }
 
   #warnIfNearlyFull(connection?: RoomConnection): void {
@@ -346,17 +421,25 @@ export class Room extends YServer {
 
   /**
    * Writes a snapshot to R2 and D1. Automatic snapshots are skipped when the content is
-   * unchanged since the last one; a throw leaves the room dirty so the alarm retries.
+   * unchanged since the last one; manual and restore ones equal to a kept snapshot answer it
+   * (`reused`). Null: nothing written, either an unchanged automatic snapshot or a manual one
+   * refused because the room keeps KEPT_SNAPSHOTS_MAX already. A throw or a refusal leaves
+   * the room dirty so the alarm still takes an automatic one.
    */
-  async snapshot(request: SnapshotRequest): Promise<SnapshotRow | null> {
+  async snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null> {
     await this.#ready();
     // Clean before the await: an edit arriving meanwhile marks the room dirty again.
+    const wasDirty = this.#dirtySince !== 0;
     this.#markClean();
     const checksum = await stateChecksum(this.document);
     const unchanged = checksum === this.#storage.getMeta(META_LAST_CHECKSUM);
     if (unchanged && request.reason === "auto") return null;
     try {
       const row = await writeSnapshot(this.#env, this.name, this.document, request);
+      if (row === "limit_reached") {
+        if (wasDirty) this.#noteEdit();
+        return null;
+      }
       this.#storage.setMeta(META_LAST_CHECKSUM, row.checksum);
       if (request.reason === "auto") await pruneAutoSnapshots(this.#env, this.name);
       return row;
@@ -423,6 +506,7 @@ export class Room extends YServer {
         tooLarge: Number(this.#storage.getMeta(`rejected:${CloseCode.tooLarge}`) ?? 0),
         documentFull: Number(this.#storage.getMeta(`rejected:${CloseCode.documentFull}`) ?? 0),
         rateLimited: Number(this.#storage.getMeta(`rejected:${CloseCode.rateLimited}`) ?? 0),
+        missingDependencies: Number(this.#storage.getMeta("rejected:unresolved") ?? 0),
       },
     };
   }
@@ -445,10 +529,30 @@ export class Room extends YServer {
       if (role === null) {
         connection.close(CloseCode.forbidden, "Access removed");
       } else {
-        connection.setState((prev) => ({ ...(prev as ConnectionState), role }));
-        this.#notify(connection, { type: "access", role, readOnly: role === "viewer" });
+        const granted = connection.state.readOnlyScope ? "viewer" : role;
+        connection.setState((prev) => ({ ...(prev as ConnectionState), role: granted }));
+        this.#notify(connection, { type: "access", role: granted, readOnly: granted === "viewer" });
       }
     }
+  }
+
+  /**
+   * A credential was revoked or its user deleted: close the matching sockets (4403). Skips
+   * #ready(): a room with none of them is not loaded just to find that out.
+   */
+  async closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets> {
+    let closed = 0;
+    let remaining = 0;
+    for (const connection of this.#connections()) {
+      if (connection.state?.userId !== userId) continue;
+      if (isRevoked(connection.state.credential, revocation)) {
+        connection.close(CloseCode.forbidden, REVOKED_CLOSE_REASON);
+        closed++;
+      } else {
+        remaining++;
+      }
+    }
+    return { closed, remaining };
   }
 
   /** Called when the room is deleted: close every connection and drop all storage. */

@@ -1,11 +1,11 @@
 // The Worker's view of a Room object: the RPC methods it exposes, typed by hand
 // because inferring them through YServer's generics exceeds TypeScript's depth limit.
-import type { SnapshotRow } from "../db/schema.ts";
 import type { Env } from "../env.ts";
+import type { ClosedSockets, Revocation } from "./credential.ts";
 import type { RoomRole } from "./identity.ts";
 import type { EditOutcome } from "./room.ts";
 import type { RoomLimits } from "./limits.ts";
-import type { SnapshotRequest } from "./snapshots.ts";
+import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
 
 export type RoomStats = {
   stateBytes: number;
@@ -20,11 +20,12 @@ export type RoomStats = {
 export interface RoomRpc {
   getState(): Promise<Uint8Array>;
   editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<EditOutcome>;
-  restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | EditOutcome>;
-  snapshot(request: SnapshotRequest): Promise<SnapshotRow | null>;
+  restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
+  snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
   stats(): Promise<RoomStats>;
   updateMemberAccess(userId: string, role: RoomRole | null): Promise<void>;
   connectedUserIds(): Promise<string[]>;
+  closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets>;
   destroy(): Promise<void>;
 }
 

@@ -38,6 +38,8 @@ export type ChatMessage = {
   /** Null when posted with the bootstrap admin token. */
   userId: string | null;
   userName: string;
+  /** "system": posted with the bootstrap admin token, shown as Roomful itself and never as a person. */
+  authorKind: "user" | "system";
   body: string;
   createdAt: string;
   editedAt: string | null;

@@ -74,9 +74,14 @@ async function createRoom(owner: TestUser, visibility: "public" | "private" = "p
   return (await json(response)).room.id as string;
 }
 
-async function addMember(owner: TestUser, roomId: string, userId: string, role: "editor" | "viewer") {
-  const response = await call("POST", `/api/rooms/${roomId}/members`, { auth: owner.auth, body: { userId, role } });
+async function addMember(owner: TestUser, roomId: string, member: TestUser, role: "editor" | "viewer") {
+  const response = await call("POST", `/api/rooms/${roomId}/members`, { auth: owner.auth, body: { userId: member.id, role } });
   expect(response.status).toBeLessThan(300);
+  // New members accept their invitation; existing ones change role at once (200).
+  if (response.status === 202) {
+    const { invitation } = await json(response);
+    expect((await call("POST", `/api/invitations/${invitation.id}/accept`, { auth: member.auth })).status).toBe(200);
+  }
 }
 
 function pngImage(width: number, height: number): Uint8Array {
@@ -207,7 +212,7 @@ describe("access", () => {
     const member = await signUp("Member");
     const outsider = await signUp("Outsider");
     const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member.id, "viewer");
+    await addMember(owner, roomId, member, "viewer");
     const file = await json(await upload(owner.auth, { bytes: patterned(10) }, { roomId }));
 
     for (const auth of [outsider.auth, undefined]) {
@@ -239,8 +244,8 @@ describe("access", () => {
     const viewer = await signUp("Viewer");
     const editor = await signUp("Editor");
     const roomId = await createRoom(owner);
-    await addMember(owner, roomId, viewer.id, "viewer");
-    await addMember(owner, roomId, editor.id, "editor");
+    await addMember(owner, roomId, viewer, "viewer");
+    await addMember(owner, roomId, editor, "editor");
     const before = await leftovers();
     expect((await upload(viewer.auth, { bytes: patterned(10) }, { roomId })).status).toBe(403);
     expect((await upload(viewer.auth, { bytes: patterned(10) }, { roomId: crypto.randomUUID() })).status).toBe(403);
@@ -273,7 +278,7 @@ describe("access", () => {
     const owner = await signUp("Deleter");
     const member = await signUp("Bystander");
     const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member.id, "editor");
+    await addMember(owner, roomId, member, "editor");
     const file = await json(await upload(owner.auth, { bytes: patterned(20) }, { roomId }));
     await (await call("GET", `${file.url}/meta`, { auth: owner.auth })).json(); // now cached in KV
     expect((await call("DELETE", file.url, { auth: member.auth })).status).toBe(403);
@@ -374,12 +379,12 @@ describe("resumable multipart upload", () => {
     const owner = await signUp("Keeper");
     const member = await signUp("Demoted");
     const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member.id, "editor");
+    await addMember(owner, roomId, member, "editor");
     const created = await call("POST", "/api/upload/multipart", { auth: member.auth, body: { name: "late.bin", size: 10, roomId } });
     expect(created.status).toBe(201);
     const { id } = await json(created);
     const part = await json(await call("PUT", `/api/upload/multipart/${id}/parts/1`, { auth: member.auth, rawBody: patterned(10) }));
-    await addMember(owner, roomId, member.id, "viewer");
+    await addMember(owner, roomId, member, "viewer");
     const done = await call("POST", `/api/upload/multipart/${id}/complete`, { auth: member.auth, body: { parts: [part] } });
     expect(done.status).toBe(403);
     expect(await env.DB.prepare("SELECT id FROM files WHERE id = ?").bind(id).first()).toBeNull();

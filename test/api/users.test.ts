@@ -190,7 +190,7 @@ describe("user access", () => {
 
   it("deleting a user removes their sessions", async () => {
     const dave = await signUp("Dave");
-    expect((await call("DELETE", `/api/users/${dave.id}`, { auth: dave.auth })).status).toBe(204);
+    expect((await call("DELETE", `/api/users/${dave.id}`, { auth: dave.auth, body: { currentPassword: dave.password } })).status).toBe(204);
     expect((await call("GET", "/api/auth/me", { auth: dave.auth })).status).toBe(401);
     expect((await call("GET", `/api/users/${dave.id}`, { auth: admin })).status).toBe(404);
   });

@@ -80,7 +80,7 @@ describe("two people in one room", () => {
     await alice.getByRole("region", { name: "Onboarding" }).getByTestId("onboarding-steps").locator("li").first().waitFor();
   });
 
-  it("Alice creates a private room and invites Bob", async () => {
+  it("Alice creates a private room and invites Bob, who accepts from his room list", async () => {
     await alice.getByLabel("Room name").fill("Design review");
     await alice.getByLabel("Visibility").selectOption("private");
     await alice.getByRole("button", { name: "Create room" }).click();
@@ -91,7 +91,13 @@ describe("two people in one room", () => {
     await alice.getByLabel("Email to invite").fill(people.bob.email);
     await alice.getByLabel("Role", { exact: true }).selectOption("editor");
     await alice.getByRole("button", { name: "Invite" }).click();
-    await alice.getByTestId("member").filter({ hasText: people.bob.email }).waitFor();
+    // Pending until Bob accepts: he is not a member yet.
+    await alice.getByText(`Invitation sent to ${people.bob.email}`).waitFor();
+
+    await bob.goto(`${stack.webUrl}/#/`);
+    await bob.reload(); // he was already on the list: it refreshes itself only every 15 s
+    await bob.getByTestId("invitation").filter({ hasText: "Design review" }).getByRole("button", { name: "Accept" }).click();
+    await bob.getByRole("list", { name: "Rooms" }).getByText("Design review").waitFor();
   });
 
   it("both open it, type, and see each other's text and named caret", async () => {
@@ -186,5 +192,120 @@ describe("two people in one room", () => {
     await editorOf(bob).filter({ hasNotText: "EXTRA LINE" }).filter({ hasText: "Hello from Alice." }).waitFor();
     await shot(alice, "alice-restored");
     await shot(bob, "bob-restored");
+  });
+});
+
+// Set up through the REST API (as each person's page), so these steps stand on their own.
+describe("the browser's offline copy of a room", () => {
+  let carol: Page;
+  let dave: Page;
+  let roomId = "";
+  /** While true, Dave's room frames never reach the room (as if his network dropped them). */
+  let holdDave = false;
+  const carolWho = { name: "Carol Example", email: `carol-${run}@example.com` };
+  const daveWho = { name: "Dave Example", email: `dave-${run}@example.com` };
+
+  /** A JSON API call made by the page itself, with its session cookie. */
+  async function apiAs(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const init = JSON.stringify({ method, credentials: "include", ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
+    return (await page.evaluate(
+      `fetch(${JSON.stringify(stack.apiUrl + path)}, ${init}).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) }))`,
+    )) as { status: number; body: any };
+  }
+
+  /** The page's IndexedDB databases that are offline copies of room documents. */
+  async function offlineCopies(page: Page): Promise<string[]> {
+    const names = (await page.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name))")) as string[];
+    return names.filter((name) => name.startsWith("roomful:")).sort();
+  }
+
+  const setDaveRole = async (role: "editor" | "viewer") =>
+    expect((await apiAs(carol, "POST", `/api/rooms/${roomId}/members`, { email: daveWho.email, role })).status).toBe(200);
+
+  beforeAll(async () => {
+    for (const [who, set] of [
+      ["carol", (p: Page) => (carol = p)],
+      ["dave", (p: Page) => (dave = p)],
+    ] as const) {
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      page.on("pageerror", (error) => console.error(`[${who}] page error:`, error));
+      set(page);
+    }
+    // Dave's room sockets go through the test, which can hold back what his page sends.
+    await dave.routeWebSocket(/\/parties\/room\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (!holdDave) server.send(message);
+      });
+      server.onMessage((message) => ws.send(message));
+      ws.onClose((code, reason) => server.close({ code, reason }));
+      server.onClose((code, reason) => ws.close({ code, reason }));
+    });
+    await signUp(carol, carolWho);
+    await signUp(dave, daveWho);
+    const created = await apiAs(carol, "POST", "/api/rooms", { name: "Offline copies", visibility: "private" });
+    expect(created.status).toBe(201);
+    roomId = created.body.room.id;
+    const invited = await apiAs(carol, "POST", `/api/rooms/${roomId}/members`, { email: daveWho.email, role: "editor" });
+    expect(invited.status).toBe(202);
+    expect((await apiAs(dave, "POST", `/api/invitations/${invited.body.invitation.id}/accept`)).status).toBe(200);
+  });
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail") await Promise.all([shot(carol, `FAILED-offline-carol`), shot(dave, `FAILED-offline-dave`)]);
+  });
+
+  it("edits the room never stored are shown as not saved when the editor is made a viewer, even after a reload", async () => {
+    await carol.goto(`${stack.webUrl}/#/rooms/${roomId}`);
+    await dave.goto(`${stack.webUrl}/#/rooms/${roomId}`);
+    await typeAtEnd(carol, "Carol's text.");
+    await editorOf(dave).filter({ hasText: "Carol's text." }).and(dave.locator('[contenteditable="true"]')).waitFor();
+    expect(await offlineCopies(dave)).toEqual([expect.stringMatching(new RegExp(`^roomful:[0-9a-f-]{36}:${roomId}$`))]);
+
+    holdDave = true;
+    await typeAtEnd(dave, " UNSENT BY DAVE");
+    await dave.getByText("Unsaved changes").waitFor();
+    await setDaveRole("viewer");
+    await dave.getByTestId("edits-not-saved").waitFor();
+    await editorOf(dave).filter({ hasText: "UNSENT BY DAVE" }).waitFor();
+    expect(await editorOf(carol).innerText()).not.toContain("UNSENT BY DAVE");
+    await shot(dave, "dave-not-saved");
+
+    // The offline copy keeps them flagged: after a reload (frames flowing again, and dropped by
+    // the room as a viewer's) they are still shown as not saved, until Dave discards them.
+    holdDave = false;
+    await dave.reload();
+    await dave.getByTestId("edits-not-saved").waitFor();
+    await editorOf(dave).filter({ hasText: "UNSENT BY DAVE" }).waitFor();
+    await dave.getByRole("button", { name: "Discard unsaved edits" }).click();
+    await dave.getByTestId("refused-edits").waitFor({ state: "detached" });
+    await editorOf(dave).filter({ hasText: "Carol's text." }).waitFor();
+    expect(await editorOf(dave).innerText()).not.toContain("UNSENT BY DAVE");
+  });
+
+  it("losing access (4403) deletes the offline copy, keeps unsent edits on screen as not saved, and stops reconnecting", async () => {
+    await setDaveRole("editor");
+    await editorOf(dave).and(dave.locator('[contenteditable="true"]')).waitFor();
+    holdDave = true;
+    await typeAtEnd(dave, " LOST ON REMOVAL");
+    await dave.getByText("Unsaved changes").waitFor();
+    const daveId = (await apiAs(dave, "GET", "/api/auth/me")).body.user.id;
+    expect((await apiAs(carol, "DELETE", `/api/rooms/${roomId}/members/${daveId}`)).status).toBe(204);
+
+    await dave.getByTestId("refused-edits").filter({ hasText: "You no longer have access to this room." }).waitFor();
+    await dave.getByTestId("edits-not-saved").waitFor();
+    await editorOf(dave).filter({ hasText: "LOST ON REMOVAL" }).waitFor();
+    await dave.getByTestId("connection-state").filter({ hasText: "Disconnected" }).waitFor();
+    await expect.poll(() => offlineCopies(dave), { timeout: WAIT_MS }).toEqual([]);
+    await shot(dave, "dave-removed");
+    holdDave = false;
+  });
+
+  it("signing out deletes the offline copies of the user's rooms", async () => {
+    expect(await offlineCopies(carol)).toEqual([expect.stringMatching(new RegExp(`^roomful:[0-9a-f-]{36}:${roomId}$`))]);
+    await carol.getByRole("button", { name: "Sign out" }).click();
+    await carol.waitForURL(/#\/signin$/);
+    await expect.poll(() => offlineCopies(carol), { timeout: WAIT_MS }).toEqual([]);
   });
 });

@@ -42,7 +42,11 @@ export class Api {
 
   async room(owner: User, members: Array<{ user: User; role: "editor" | "viewer" }> = [], visibility = "private"): Promise<string> {
     const { room } = await this.ok("POST", "/api/rooms", { token: owner.token, body: { name: "Resilience", visibility } });
-    for (const m of members) await this.ok("POST", `/api/rooms/${room.id}/members`, { token: owner.token, body: { email: m.user.email, role: m.role } });
+    for (const m of members) {
+      // Membership starts when the invitee accepts.
+      const { invitation } = await this.ok("POST", `/api/rooms/${room.id}/members`, { token: owner.token, body: { email: m.user.email, role: m.role } });
+      await this.ok("POST", `/api/invitations/${invitation.id}/accept`, { token: m.user.token });
+    }
     return room.id;
   }
 

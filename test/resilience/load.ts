@@ -15,6 +15,9 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
   const users: User[] = [];
   for (let i = 0; i < 20; i++) users.push(await api.user(`Load${i}`));
   const roomId = await api.room(users[0]!, users.slice(1).map((user) => ({ user, role: "editor" as const })));
+  // A user may hold 8 chat sockets (the oldest closes past that): enough users for every socket.
+  const chatUsers = [...users];
+  while (chatUsers.length * 8 < options.presenceClients) chatUsers.push(await api.user(`Chat${chatUsers.length}`));
   await sleep(2_000);
   const rssBefore = stack.rss();
   const heapBefore = await stack.jsHeapAfterGc();
@@ -43,7 +46,7 @@ export async function loadTest(stack: Stack, options: { roomClients: number; pre
     log(`${options.roomClients} room clients synced`);
     const chats: ChatClient[] = [];
     await pool(Array.from({ length: options.presenceClients }, (_, i) => i), 25, async (i) => {
-      const chat = new ChatClient(stack.url, users[i % users.length]!.token);
+      const chat = new ChatClient(stack.url, chatUsers[i % chatUsers.length]!.token);
       chats[i] = chat;
       chat.on((f) => {
         if (measuring && f.type === "message" && f.message.body.startsWith("probe ")) chatLatency.push(Date.now() - Number(f.message.body.slice(6)));

@@ -4,7 +4,7 @@
 //
 //   npm run test:resilience            full run (20 crash cycles, 10,000 fuzz frames, 60 s load)
 //   npm run test:resilience -- --ci    bounded run for CI (under ~8 minutes on 2 cores)
-//   ... -- --only crash,frames         a subset: crash, frames, rest, abuse, load
+//   ... -- --only crash,frames         a subset: crash, frames, hostile, rest, abuse, load, sockets
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,8 +12,10 @@ import { parseArgs } from "node:util";
 import { abuseTest } from "./abuse.ts";
 import { crashTest } from "./crash.ts";
 import { frameFuzz } from "./frame-fuzz.ts";
+import { hostileRoomTest } from "./hostile-room.ts";
 import { loadTest } from "./load.ts";
 import { restFuzz } from "./rest-fuzz.ts";
+import { socketLimitsTest } from "./socket-limits.ts";
 import { Stack } from "./stack.ts";
 
 const { values } = parseArgs({
@@ -74,6 +76,12 @@ try {
   }
   if (want("frames")) {
     await part("2 frame fuzz", () => frameFuzz(stack, { frames: ci ? 2_000 : 10_000 }));
+  }
+  if (want("hostile")) {
+    await part("7 hostile room", () => hostileRoomTest(stack, { frames: ci ? 10 : 30 }));
+  }
+  if (want("sockets")) {
+    await part("8 sockets", () => socketLimitsTest(stack));
   }
   if (want("rest")) {
     await part("3 REST fuzz", () => restFuzz(stack, { perRoute: ci ? 25 : 60 }));

@@ -87,10 +87,11 @@ describe("messages", () => {
     const { message } = await json(response);
     const live = await a.next<Msg>(messageWith("deploy finished"));
     expect(live.message).toEqual(message);
-    expect(message).toMatchObject({ userId: null, userName: "Admin" });
+    // The bootstrap admin token is the system speaking, never a person (not even one called "Admin").
+    expect(message).toMatchObject({ userId: null, userName: "Roomful", authorKind: "system" });
 
     const own = await post(ada.auth, room.id, "thanks");
-    expect((await json(own)).message).toMatchObject({ userId: ada.id, userName: "Ada" });
+    expect((await json(own)).message).toMatchObject({ userId: ada.id, userName: "Ada", authorKind: "user" });
     await a.next(messageWith("thanks"));
     a.close();
   });

@@ -123,10 +123,12 @@ describe("awareness through a live room", () => {
     const a = stockClient(room.id, owner.auth);
     const b = stockClient(room.id, owner.auth);
     await Promise.all([synced(a), synced(b)]);
-    a.provider.awareness.setLocalStateField("user", { name: "Ada", cursor: 3 });
-    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: "Ada", cursor: 3 } }));
-    a.provider.awareness.setLocalStateField("user", { name: "Ada", cursor: 7 });
-    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: "Ada", cursor: 7 } }));
+    // The room sets `user` from the account, whatever the client claims (awareness-guard.ts).
+    const user = { id: owner.id, name: "Owner", color: expect.any(String) };
+    a.provider.awareness.setLocalState({ user: { name: "Ada" }, cursor: 3 });
+    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user, cursor: 3 }));
+    a.provider.awareness.setLocalStateField("cursor", 7);
+    await until(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user, cursor: 7 }));
     a.close();
     await until(() => expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false));
     b.close();

@@ -5,10 +5,21 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { forbidden, unauthorized } from "../errors.ts";
 import { type Principal, resolvePrincipal, type TokenScope } from "./principal.ts";
 
+/** The two WebSocket routes, where browsers cannot set an Authorization header. */
+const QUERY_TOKEN_ROUTES = [/^\/parties\/room\/[^/]+$/, /^\/api\/chat\/?$/];
+
+/** `?token=` authenticates only a GET upgrade to a socket route, nothing else. */
+function mayUseQueryToken(c: AppContext): boolean {
+  return (
+    c.req.method === "GET" &&
+    c.req.header("upgrade")?.toLowerCase() === "websocket" &&
+    QUERY_TOKEN_ROUTES.some((route) => route.test(c.req.path))
+  );
+}
+
 /** Resolves the caller for every request; bad credentials are a 401, never anonymous. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const isUpgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
-  const principal = await resolvePrincipal(c, { allowQueryToken: isUpgrade });
+  const principal = await resolvePrincipal(c, { allowQueryToken: mayUseQueryToken(c) });
   if (principal === "invalid") throw unauthorized("The token is not valid.");
   // Tokens are scoped: a read-only token may only read.
   if (principal && principal.via === "token") {

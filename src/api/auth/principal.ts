@@ -4,6 +4,7 @@ import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { apiTokens, sessions, users, type User } from "../../db/schema.ts";
 import { timingSafeEqual } from "../../shared/crypto.ts";
+import { shownName } from "../../shared/display-name.ts";
 import type { AppContext } from "../context.ts";
 import { database } from "../db.ts";
 import { hashSecret } from "./secrets.ts";
@@ -32,10 +33,13 @@ function bearerFrom(c: AppContext, allowQueryToken: boolean): string | undefined
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     return match?.[1] ?? "";
   }
-  // Browsers cannot set headers on a WebSocket, so scripts may pass ?token= there,
-  // and only there: query strings end up in logs.
+  // Browsers cannot set headers on a WebSocket, so scripts may pass ?token= there, and only
+  // there (the caller decides: the two socket routes): query strings end up in logs.
   return allowQueryToken ? c.req.query("token") : undefined;
 }
+
+/** Names saved before the display-name rules reach sockets and chat cleaned (src/shared/display-name.ts). */
+const withShownName = (user: User): User => ({ ...user, name: shownName(user.name) });
 
 /**
  * Returns the caller, `null` when anonymous, or `"invalid"` when credentials were
@@ -68,7 +72,7 @@ export async function resolvePrincipal(
       );
     }
     return {
-      user: row.user,
+      user: withShownName(row.user),
       isAdmin: row.user.role === "admin",
       via: "token",
       scopes: new Set(row.token.scopes.filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s))),
@@ -86,5 +90,5 @@ export async function resolvePrincipal(
     .limit(1);
   // An expired or revoked cookie is just anonymous: the browser will be asked to sign in.
   if (!row) return null;
-  return { user: row.user, isAdmin: row.user.role === "admin", via: "session", scopes: ALL_SCOPES, sessionId };
+  return { user: withShownName(row.user), isAdmin: row.user.role === "admin", via: "session", scopes: ALL_SCOPES, sessionId };
 }

@@ -13,9 +13,10 @@ import { presentUser } from "../users/present.ts";
 import { loginBody } from "../users/schemas.ts";
 import { readJson } from "../validation.ts";
 import { requirePrincipal, requireUser } from "./guards.ts";
-import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "./login-limits.ts";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-limits.ts";
 import { burnPasswordCheck, verifyPassword } from "./password.ts";
 import { SESSION_COOKIE } from "./principal.ts";
+import { closeSockets } from "./revoke.ts";
 import { hashSecret } from "./secrets.ts";
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -43,14 +44,14 @@ documentRoute({
 authRoutes.post("/login", async (c) => {
   const body = await readJson(c, loginBody);
   const keys = { account: body.email, address: c.req.header("cf-connecting-ip") ?? "local" };
-  await assertLoginAllowed(c.env, keys);
+  await assertLoginAllowed(c, keys);
   const [user] = await database(c.env).select().from(users).where(eq(users.email, body.email)).limit(1);
   const valid = user ? await verifyPassword(body.password, user.passwordHash) : (await burnPasswordCheck(body.password), false);
   if (!user || !valid) {
     await recordLoginFailure(c.env, keys);
     throw new ApiError(401, "invalid_credentials", "Wrong email or password.");
   }
-  await clearAccountFailures(c.env, body.email);
+  await clearLoginFailures(c.env, keys);
   const secret = randomToken();
   const now = Date.now();
   await database(c.env)
@@ -77,6 +78,8 @@ authRoutes.post("/logout", async (c) => {
   const principal = c.get("principal");
   if (principal?.sessionId) {
     await database(c.env).delete(sessions).where(eq(sessions.id, principal.sessionId));
+    // The session's open room and chat sockets close too (4403), in this tab and any other.
+    if (principal.user) await closeSockets(c.env, principal.user.id, { credential: `session:${principal.sessionId}` });
   }
   deleteCookie(c, SESSION_COOKIE, cookieOptions(c.env));
   return c.body(null, 204);

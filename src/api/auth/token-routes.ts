@@ -12,6 +12,7 @@ import { documentRoute } from "../openapi.ts";
 import { idParams, readJson, readParams } from "../validation.ts";
 import { requireSession, requireUser } from "./guards.ts";
 import { TOKEN_PREFIX, TOKEN_SCOPES } from "./principal.ts";
+import { closeSockets } from "./revoke.ts";
 import { hashSecret } from "./secrets.ts";
 
 export const tokenRoutes = new Hono<AppEnv>();
@@ -97,5 +98,6 @@ tokenRoutes.delete("/:id", async (c) => {
     .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, user.id)))
     .returning({ id: apiTokens.id });
   if (deleted.length === 0) throw notFound("Token");
+  await closeSockets(c.env, user.id, { credential: `token:${id}` });
   return c.body(null, 204);
 });

@@ -4,15 +4,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppContext, AppEnv } from "../context.ts";
-import { ApiError, forbidden, notFound, tooLarge } from "../errors.ts";
+import { MAX_CACHE_VALUE_BYTES } from "../body-limits.ts";
+import { ApiError, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
-import { readParams, readQuery } from "../validation.ts";
+import { readBytes, readParams, readQuery } from "../validation.ts";
 
 export const cacheRoutes = new Hono<AppEnv>();
 
 const PREFIX = "script:";
-/** KV's value limit is 25 MiB; scripts cache small things. */
-const MAX_VALUE_BYTES = 1024 * 1024;
 const keyParams = z.object({
   key: z
     .string()
@@ -29,12 +28,13 @@ const putQuery = z.object({
  * Admins (signed in, or the bootstrap token), or a token with the "cache" scope, which only
  * admins can mint (src/api/auth/token-routes.ts): the cache is one namespace shared by admin
  * scripts, so an ordinary user must not be able to write into it. An admin's token without
- * the scope is refused: scripts get only what they were given.
+ * the scope is refused: scripts get only what they were given. The token's owner must still be
+ * an admin at each use (read fresh from D1 with the token): demotion ends a cache token's reach.
  */
 function requireCacheAccess(c: AppContext): void {
   const principal = requirePrincipal(c);
   if (principal.via === "token") {
-    if (principal.scopes.has("cache")) return;
+    if (principal.scopes.has("cache") && principal.isAdmin) return;
   } else if (principal.isAdmin) {
     return;
   }
@@ -76,9 +76,7 @@ cacheRoutes.put("/:key", async (c) => {
   requireCacheAccess(c);
   const { key } = readParams(c, keyParams);
   const { ttl } = readQuery(c, putQuery);
-  if (Number(c.req.header("content-length") ?? 0) > MAX_VALUE_BYTES) throw tooLarge("Values may be at most 1 MiB.");
-  const value = await c.req.arrayBuffer();
-  if (value.byteLength > MAX_VALUE_BYTES) throw tooLarge("Values may be at most 1 MiB.");
+  const value = await readBytes(c, MAX_CACHE_VALUE_BYTES);
   if (value.byteLength === 0) throw new ApiError(400, "bad_request", "Send the value as the request body.");
   const contentType = c.req.header("content-type") ?? "application/octet-stream";
   await c.env.CACHE.put(PREFIX + key, value, { metadata: { contentType }, ...(ttl && { expirationTtl: ttl }) });

@@ -18,6 +18,7 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
 });
 const postBody = z.strictObject({ body: messageBody });
+const SYSTEM_AUTHOR = "Roomful";
 
 documentRoute({
   method: "get",
@@ -45,7 +46,8 @@ roomMessagesRoutes.post("/:id/messages", async (c) => {
   const principal = requirePrincipal(c);
   const access = await viewableRoom(c);
   const { body } = await readJson(c, postBody);
-  const author = principal.user ? { id: principal.user.id, name: principal.user.name } : { id: null, name: "Admin" };
+  // The bootstrap admin token is no person: its messages are the system's (authorKind "system").
+  const author = principal.user ? { id: principal.user.id, name: principal.user.name } : { id: null, name: SYSTEM_AUTHOR };
   const result = await presenceStub(c.env).post(roomChannel(access.room.id), author, body);
   if (!result.ok) {
     c.header("retry-after", String(Math.ceil(result.retryAfterMs / 1000)));

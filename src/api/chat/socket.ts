@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { withIdentity } from "../../rooms/presence/identity.ts";
 import { presenceStub } from "../../rooms/presence/stub.ts";
+import { credentialOf } from "../auth/credential-of.ts";
 import { requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
@@ -28,6 +29,8 @@ chatSocketRoutes.get("/", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade.");
   }
-  const headers = await withIdentity(c.env, c.req.raw.headers, { id: user.id, name: user.name, isAdmin });
-  return presenceStub(c.env).fetch(new Request(c.req.url, { headers }));
+  const headers = await withIdentity(c.env, c.req.raw.headers, { id: user.id, name: user.name, isAdmin, credential: credentialOf(principal) });
+  const url = new URL(c.req.url);
+  url.searchParams.delete("token"); // never keep a credential with the socket
+  return presenceStub(c.env).fetch(new Request(url, { headers }));
 });

@@ -22,12 +22,15 @@ export class R2StreamWriter {
   constructor(
     private readonly bucket: R2Bucket,
     readonly key: string,
-    private readonly options: { maxBytes: number; contentType: string },
+    /** `overLimit`: the error past maxBytes, when the bound is not the file size limit (a quota). */
+    private readonly options: { maxBytes: number; contentType: string; overLimit?: () => Error },
   ) {}
 
   async write(chunk: Uint8Array): Promise<void> {
     this.size += chunk.length;
-    if (this.size > this.options.maxBytes) throw tooLarge(`Files may be at most ${this.options.maxBytes} bytes.`);
+    if (this.size > this.options.maxBytes) {
+      throw this.options.overLimit?.() ?? tooLarge(`Files may be at most ${this.options.maxBytes} bytes.`);
+    }
     if (this.head.length < HEAD_BYTES) {
       const head = new Uint8Array(Math.min(HEAD_BYTES, this.head.length + chunk.length));
       head.set(this.head);

@@ -17,6 +17,7 @@ import { idSchema, readJson, readParams } from "../validation.ts";
 import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts";
 import { PART_SIZE } from "./r2-writer.ts";
 import { canWriteRoom, maxUploadBytes, updateFile } from "./store.ts";
+import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
 
 export const resumableRoutes = new Hono<AppEnv>();
 
@@ -38,6 +39,15 @@ const completeBody = z.strictObject({
     .max(MAX_PARTS),
 });
 
+const partCount = (size: number) => Math.ceil(size / PART_SIZE);
+
+/** Bytes part `part` holds in an upload of `size` bytes: PART_SIZE, less for the last, 0 beyond it. */
+export function expectedPartBytes(size: number, part: number): number {
+  const count = partCount(size);
+  if (part > count) return 0;
+  return part < count ? PART_SIZE : size - (count - 1) * PART_SIZE;
+}
+
 /** The caller's own upload in progress; anyone else's is a 404. */
 async function ownUpload(c: AppContext, id: string): Promise<FileRow & { uploadId: string }> {
   const principal = requireUser(c);
@@ -56,7 +66,11 @@ documentRoute({
   summary: "Start a resumable upload",
   auth: "signed in; room editors for roomId",
   body: createBody,
-  responses: { 201: "{ id, uploadId, partSize, partCount }", 403: "May not write to that room", 413: "Over MAX_UPLOAD_BYTES" },
+  responses: {
+    201: "{ id, uploadId, partSize, partCount }",
+    403: "May not write to that room",
+    413: "payload_too_large over MAX_UPLOAD_BYTES; storage_quota_exceeded over MAX_STORED_BYTES_PER_USER in all",
+  },
 });
 resumableRoutes.post("/", async (c) => {
   const principal = requireUser(c);
@@ -66,6 +80,9 @@ resumableRoutes.post("/", async (c) => {
   if (body.roomId && !(await canWriteRoom(c.env, body.roomId, principal))) {
     throw forbidden("You may not add files to that room.");
   }
+  // The declared size is reserved at once: the row counts against the quota from the start.
+  const allowance = await storageAllowance(c.env, principal);
+  if (body.size > allowance.remaining) throw storageQuotaExceeded(allowance.max);
   const id = newId();
   const key = `files/${id}`;
   const contentType = sanitizeContentType(body.contentType);
@@ -82,7 +99,14 @@ resumableRoutes.post("/", async (c) => {
     status: "uploading",
     uploadId: upload.uploadId,
   });
-  return c.json({ id, uploadId: upload.uploadId, partSize: PART_SIZE, partCount: Math.ceil(body.size / PART_SIZE) }, 201);
+  try {
+    await assertStorageQuotaAfterInsert(c.env, principal);
+  } catch (error) {
+    await upload.abort().catch(() => {});
+    await database(c.env).delete(files).where(eq(files.id, id));
+    throw error;
+  }
+  return c.json({ id, uploadId: upload.uploadId, partSize: PART_SIZE, partCount: partCount(body.size) }, 201);
 });
 
 documentRoute({
@@ -90,7 +114,12 @@ documentRoute({
   path: "/api/upload/multipart/:id/parts/:part",
   summary: "Upload one part (raw body; every part but the last exactly partSize bytes)",
   auth: "the uploader",
-  responses: { 200: "{ partNumber, etag }", 400: "Body shorter than its Content-Length", 404: "No such upload", 413: "Part too large" },
+  responses: {
+    200: "{ partNumber, etag }",
+    400: "Body shorter than its Content-Length",
+    404: "No such upload",
+    413: "Part larger than its share of the declared size, or beyond it",
+  },
 });
 resumableRoutes.put("/:id/parts/:part", async (c) => {
   const { id, part } = readParams(c, partParams);
@@ -99,7 +128,11 @@ resumableRoutes.put("/:id/parts/:part", async (c) => {
   if (!Number.isInteger(length) || length < 1) {
     throw new ApiError(411, "length_required", "Send the part with a Content-Length.");
   }
-  if (length > PART_SIZE) throw tooLarge(`Parts may be at most ${PART_SIZE} bytes.`);
+  // The declared size fixes every part's size: R2 would store whatever it is sent until
+  // completion, so a 1-byte upload could otherwise hold 10,000 parts of 5 MiB.
+  const expected = expectedPartBytes(row.size, part);
+  if (expected === 0) throw tooLarge(`This upload has ${partCount(row.size)} parts of at most ${PART_SIZE} bytes; part ${part} is beyond its declared size.`);
+  if (length > expected) throw tooLarge(`Part ${part} of this upload may be at most ${expected} bytes.`);
   const upload = c.env.STORAGE.resumeMultipartUpload(row.r2Key, row.uploadId);
   // The request body has a known length, so R2 can take the stream as is. A body that ends
   // before its Content-Length (a dropped connection, a lying client) fails here: the part

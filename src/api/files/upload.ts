@@ -17,6 +17,7 @@ import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts
 import { R2StreamWriter } from "./r2-writer.ts";
 import { sniff } from "./sniff.ts";
 import { canWriteRoom, maxUploadBytes } from "./store.ts";
+import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
 import { resumableRoutes } from "./resumable.ts";
 
 export const uploadRoutes = new Hono<AppEnv>();
@@ -38,7 +39,7 @@ documentRoute({
   responses: {
     201: "{ id, name, size, contentType, visibility, url }",
     403: "May not write to that room",
-    413: "Over the size limit",
+    413: "payload_too_large over MAX_UPLOAD_BYTES; storage_quota_exceeded over MAX_STORED_BYTES_PER_USER in all",
     415: "Not multipart/form-data",
   },
 });
@@ -53,6 +54,13 @@ uploadRoutes.post("/", async (c) => {
   }
   const body = c.req.raw.body;
   if (!body) throw badRequest("The body is empty.");
+  // The per-user quota bounds the stream too: past what is left, the upload stops there.
+  const allowance = await storageAllowance(c.env, principal);
+  if (allowance.remaining <= 0 || Number(c.req.header("content-length") ?? 0) > allowance.remaining + MULTIPART_OVERHEAD_BYTES) {
+    await discardBody(body);
+    throw storageQuotaExceeded(allowance.max);
+  }
+  const quotaBound = allowance.remaining < limit;
 
   const id = newId();
   const fields: Record<string, string> = {};
@@ -75,7 +83,11 @@ uploadRoutes.post("/", async (c) => {
         await checkRoom(); // fields sent before the file are checked before any byte is stored
         name = sanitizeFileName(part.filename);
         contentType = sanitizeContentType(part.contentType);
-        writer = new R2StreamWriter(c.env.STORAGE, `files/${id}`, { maxBytes: limit, contentType });
+        writer = new R2StreamWriter(c.env.STORAGE, `files/${id}`, {
+          maxBytes: Math.min(limit, allowance.remaining),
+          contentType,
+          overLimit: quotaBound ? () => storageQuotaExceeded(allowance.max) : undefined,
+        });
         return writer;
       },
     });
@@ -104,6 +116,7 @@ uploadRoutes.post("/", async (c) => {
       createdAt: Date.now(),
     };
     await database(c.env).insert(files).values(row);
+    await assertStorageQuotaAfterInsert(c.env, principal);
     await enqueueJob(c.env, "process-file", { fileId: id });
     const { size, visibility, url } = presentFile(row);
     return c.json({ id, name, size, contentType, visibility, url }, 201);

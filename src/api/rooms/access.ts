@@ -1,6 +1,7 @@
 // Who may do what in a room. Every room route and both WebSocket endpoints ask here.
 //   private room: members only (owner, editor, viewer); outsiders get 404, never a hint it exists.
-//   public room:  any signed-in user may view; editing needs editor/owner, or `openEditing`.
+//   public room:  any signed-in user may view; editing needs editor/owner, or `openEditing`
+//                 for signed-in users without a role (an explicit role always wins over it).
 //   admins:       everything.
 import { and, eq } from "drizzle-orm";
 import { roomMembers, rooms, type Room, type RoomRole, type User } from "../../db/schema.ts";
@@ -42,7 +43,9 @@ export function accessFor(room: Room, role: RoomRole | null, principal: Principa
   const signedIn = Boolean(principal?.user);
   const isMember = role !== null;
   const canView = isMember || (room.visibility === "public" && signedIn);
-  const canEdit = role === "owner" || role === "editor" || (room.visibility === "public" && room.openEditing && signedIn);
+  // openEditing only speaks for people the owner has not given a role: an explicit viewer stays one.
+  const openToEveryone = room.visibility === "public" && room.openEditing && signedIn && !isMember;
+  const canEdit = role === "owner" || role === "editor" || openToEveryone;
   return { room, role, canView, canEdit, canManage: role === "owner" };
 }
 

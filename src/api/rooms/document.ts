@@ -8,14 +8,13 @@ import { roomStub } from "../../rooms/stub.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
+import { MAX_DOCUMENT_BYTES } from "../body-limits.ts";
 import { readQuery, readText } from "../validation.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
 
 export const documentRoutes = new Hono<AppEnv>();
 
-/** Same ceiling as one WebSocket message: a REST edit is no bigger than a typed one. */
-const MAX_CONTENT_BYTES = 1024 * 1024;
 export const exportFormat = z.enum(["json", "markdown", "html", "text", "yjs"]);
 export const formatQuery = z.object({ format: exportFormat.default("json") });
 
@@ -30,13 +29,15 @@ const CONTENT_TYPES: Record<z.infer<typeof exportFormat>, string> = {
 /** Renders a Yjs state in the requested format (shared with the snapshot routes). */
 export function renderState(c: AppContext, state: Uint8Array, format: z.infer<typeof exportFormat>): Response {
   if (format === "yjs") {
-    return c.body(state as Uint8Array<ArrayBuffer>, 200, { "content-type": CONTENT_TYPES.yjs });
+    return c.body(state as Uint8Array<ArrayBuffer>, 200, { "content-type": CONTENT_TYPES.yjs, "content-security-policy": "sandbox; default-src 'none'" });
   }
   const node = documentFromState(state);
   if (format === "json") return c.json(renderDocument(node, "json"));
   return c.body(renderDocument(node, format), 200, {
     "content-type": CONTENT_TYPES[format],
     "x-content-type-options": "nosniff",
+    // Served from the API's origin: opened directly, the document must not run as a page there.
+    "content-security-policy": "sandbox; default-src 'none'",
   });
 }
 
@@ -67,7 +68,7 @@ documentRoutes.get("/:id/document", async (c) => {
 async function editDocument(c: AppContext, operation: "replace" | "append"): Promise<Response> {
   const access = await editableRoom(c);
   const kind = contentKindOf(c.req.header("content-type"));
-  const body = await readText(c, MAX_CONTENT_BYTES);
+  const body = await readText(c, MAX_DOCUMENT_BYTES);
   let content: string;
   try {
     const parsed = kind === "json" ? JSON.parse(body) : body;

@@ -1,14 +1,18 @@
-// /api/rooms/:id/members: who belongs to a room, with which role.
+// /api/rooms/:id/members: who belongs to a room, with which role. New people are invited
+// (src/api/invitations/) and become members only when they accept.
 import { and, asc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { roomMembers, users } from "../../db/schema.ts";
+import { shownName } from "../../shared/display-name.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../db.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
+import { invite, MAX_PENDING_PER_ROOM } from "../invitations/store.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
 import { applyLiveAccess, applyMemberRemoval } from "./live-access.ts";
+import { memberRole } from "./access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 
 export const membersRoutes = new Hono<AppEnv>();
@@ -39,6 +43,7 @@ membersRoutes.get("/:id/members", async (c) => {
   return c.json({
     members: rows.map(({ email, ...m }) => ({
       ...m,
+      name: shownName(m.name),
       ...((access.canManage || m.userId === callerId) && { email }),
       createdAt: new Date(m.createdAt).toISOString(),
     })),
@@ -48,10 +53,15 @@ membersRoutes.get("/:id/members", async (c) => {
 documentRoute({
   method: "post",
   path: "/api/rooms/:id/members",
-  summary: "Invite a user (by email or id) or change their role",
+  summary: "Invite someone (by email or user id), or change a member's role",
   auth: "owner or admin",
   body: addMemberBody,
-  responses: { 201: "{ member }", 404: "No such user or room", 409: "Would leave the room without an owner" },
+  responses: {
+    200: "{ member }: an existing member's new role, in effect at once",
+    202: "{ invitation: { id, roomId, role, status: \"pending\" } }: the same answer whether or not the address or id belongs to anyone",
+    409: "Would leave the room without an owner",
+    429: `More than ${MAX_PENDING_PER_ROOM} pending invitations`,
+  },
 });
 membersRoutes.post("/:id/members", async (c) => {
   const access = await managedRoom(c);
@@ -62,14 +72,23 @@ membersRoutes.post("/:id/members", async (c) => {
     .from(users)
     .where(body.userId ? eq(users.id, body.userId) : eq(users.email, body.email!))
     .limit(1);
-  if (!user) throw notFound("User");
-  if (body.role !== "owner") await assertNotLastOwner(c.env, access.room.id, user.id);
-  await db
-    .insert(roomMembers)
-    .values({ roomId: access.room.id, userId: user.id, role: body.role, createdAt: Date.now() })
-    .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { role: body.role } });
-  await applyLiveAccess(c.env, access.room, user, body.role);
-  return c.json({ member: { userId: user.id, name: user.name, email: user.email, role: body.role } }, 201);
+  const currentRole = user ? await memberRole(c.env, access.room.id, user.id) : null;
+  if (user && currentRole) {
+    // A member already agreed to be here, and a demotion must bite at once: no new consent needed.
+    // Managers see members' emails anyway (GET …/members), so this answer reveals nothing new.
+    if (body.role !== "owner") await assertNotLastOwner(c.env, access.room.id, user.id);
+    await db
+      .update(roomMembers)
+      .set({ role: body.role })
+      .where(and(eq(roomMembers.roomId, access.room.id), eq(roomMembers.userId, user.id)));
+    await applyLiveAccess(c.env, access.room, user, body.role);
+    return c.json({ member: { userId: user.id, name: shownName(user.name), email: user.email, role: body.role } }, 200);
+  }
+  // Everyone else gets a pending invitation, and the inviter the same answer whether the address
+  // or id is registered or not: invites are no way to find out who uses Roomful.
+  const invitee = user ? { userId: user.id } : body.email ? { email: body.email } : null;
+  const invitation = await invite(c.env, access.room.id, invitee, body.role, c.get("principal")?.user?.id ?? null);
+  return c.json({ invitation }, 202);
 });
 
 documentRoute({

@@ -14,6 +14,8 @@ import { recheckConnectedUsers } from "./live-access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 import { presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
+import { roomQuotaExceeded, roomQuotaOf } from "../quotas.ts";
+import { insertRoomWithinQuota } from "./create-room.ts";
 
 export const roomsRoutes = new Hono<AppEnv>();
 
@@ -33,19 +35,16 @@ documentRoute({
   summary: "Create a room (the creator is its owner)",
   auth: "signed in",
   body: createRoomBody,
-  responses: { 201: "{ room }" },
+  responses: { 201: "{ room }", 429: "quota_exceeded: you own MAX_ROOMS_PER_USER rooms already (admins exempt)" },
 });
 roomsRoutes.post("/", async (c) => {
   const { user } = requireUser(c);
   const body = await readJson(c, createRoomBody);
   const now = Date.now();
   const room = { id: newId(), name: body.name, visibility: body.visibility, openEditing: body.openEditing, ownerId: user.id, createdAt: now, updatedAt: now };
-  const db = database(c.env);
-  // One batch: a room never exists without its owner membership.
-  await db.batch([
-    db.insert(rooms).values(room),
-    db.insert(roomMembers).values({ roomId: room.id, userId: user.id, role: "owner", createdAt: now }),
-  ]);
+  // One batch: a room never exists without its owner membership, nor past the owner's quota.
+  const maxRooms = roomQuotaOf(c.env, requirePrincipal(c));
+  if (!(await insertRoomWithinQuota(c.env, room, maxRooms))) throw roomQuotaExceeded(maxRooms!);
   return c.json({ room: presentRoom(room, "owner") }, 201);
 });
 

@@ -5,7 +5,14 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { snapshots, users, type SnapshotRow } from "../../db/schema.ts";
-import { CorruptSnapshotError, readSnapshotState } from "../../rooms/snapshots.ts";
+import {
+  CorruptSnapshotError,
+  deleteSnapshot,
+  KEPT_SNAPSHOTS_MAX,
+  keptSnapshotCount,
+  readSnapshotState,
+  type WrittenSnapshot,
+} from "../../rooms/snapshots.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { database } from "../db.ts";
@@ -14,7 +21,7 @@ import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { formatQuery, renderState } from "./document.ts";
-import { editableRoom, viewableRoom } from "./load.ts";
+import { editableRoom, managedRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
 
 export const snapshotRoutes = new Hono<AppEnv>();
@@ -34,6 +41,24 @@ function presentSnapshot(row: SnapshotRow, authorName: string | null = null) {
     createdBy: row.createdBy ? { id: row.createdBy, name: authorName } : null,
     createdAt: new Date(row.createdAt).toISOString(),
   };
+}
+
+const snapshotLimitReached = () =>
+  new ApiError(
+    409,
+    "snapshot_limit_reached",
+    `This room keeps at most ${KEPT_SNAPSHOTS_MAX} manual and restore snapshots; an owner must delete old ones first.`,
+  );
+
+/** 201 for a new snapshot; 200 when the content equals a kept snapshot, which is answered instead. */
+function answerWritten(c: AppContext, row: WrittenSnapshot, authorName: string | null) {
+  const { reused, ...snapshot } = row;
+  if (!reused) return c.json({ snapshot: presentSnapshot(snapshot, authorName), deduplicated: false }, 201);
+  return c.json({
+    snapshot: presentSnapshot(snapshot, null),
+    deduplicated: true,
+    message: "Nothing changed since this snapshot; it was kept instead of a copy.",
+  });
 }
 
 async function findSnapshot(c: AppContext, roomId: string, snapshotId: string): Promise<SnapshotRow> {
@@ -91,10 +116,14 @@ snapshotRoutes.get("/:id/snapshots", async (c) => {
 documentRoute({
   method: "post",
   path: "/api/rooms/:id/snapshots",
-  summary: "Take a snapshot now, with an optional label",
+  summary: "Take a snapshot now, with an optional label (unchanged content answers the existing snapshot)",
   auth: "editors of the room",
   body: createSnapshotBody,
-  responses: { 201: "{ snapshot }" },
+  responses: {
+    201: "{ snapshot, deduplicated: false }",
+    200: "{ snapshot, deduplicated: true, message }: the content equals a kept snapshot",
+    409: "snapshot_limit_reached: the room keeps KEPT_SNAPSHOTS_MAX manual and restore snapshots",
+  },
 });
 snapshotRoutes.post("/:id/snapshots", async (c) => {
   const access = await editableRoom(c);
@@ -105,7 +134,9 @@ snapshotRoutes.post("/:id/snapshots", async (c) => {
     by: principal?.user?.id ?? null,
     label: body.label ?? null,
   });
-  return c.json({ snapshot: presentSnapshot(row!, principal?.user?.name ?? null) }, 201);
+  // A manual snapshot is never skipped for being unchanged, so null can only be the cap.
+  if (!row) throw snapshotLimitReached();
+  return answerWritten(c, row, principal?.user?.name ?? null);
 });
 
 documentRoute({
@@ -129,13 +160,20 @@ documentRoute({
   path: "/api/rooms/:id/snapshots/:sid/restore",
   summary: "Restore a snapshot's content as a new edit (live for open editors)",
   auth: "editors of the room",
-  responses: { 200: "{ snapshot } (the snapshot taken after restoring)", 404: "No such snapshot", 410: "Stored content damaged" },
+  responses: {
+    200: "{ snapshot, deduplicated } (the snapshot taken after restoring, or the kept one with that content)",
+    404: "No such snapshot",
+    409: "snapshot_limit_reached",
+    410: "Stored content damaged",
+  },
 });
 snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
   const { sid } = readParams(c, snapshotParams);
   const access = await editableRoom(c);
   const row = await findSnapshot(c, access.room.id, sid);
   const state = await snapshotState(c, row);
+  // Checked before the document changes: a restore always ends with its snapshot.
+  if ((await keptSnapshotCount(c.env, access.room.id)) >= KEPT_SNAPSHOTS_MAX) throw snapshotLimitReached();
   const principal = c.get("principal");
   const label = `Restored ${row.label ? `"${row.label}"` : "snapshot"} from ${new Date(row.createdAt).toISOString()}`;
   const after = await roomStub(c.env, access.room.id).restoreState(state, principal?.user?.id ?? null, label);
@@ -143,5 +181,20 @@ snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
     assertApplied(after);
     throw new Error(`unexpected restore outcome ${after}`);
   }
-  return c.json({ snapshot: presentSnapshot(after, principal?.user?.name ?? null) });
+  const { reused, ...snapshot } = after;
+  return c.json({ snapshot: presentSnapshot(snapshot, reused ? null : (principal?.user?.name ?? null)), deduplicated: reused });
+});
+
+documentRoute({
+  method: "delete",
+  path: "/api/rooms/:id/snapshots/:sid",
+  summary: "Delete a snapshot (frees room under the manual snapshot cap)",
+  auth: "owner or admin",
+  responses: { 204: "Deleted", 403: "Not the owner", 404: "No such snapshot" },
+});
+snapshotRoutes.delete("/:id/snapshots/:sid", async (c) => {
+  const { sid } = readParams(c, snapshotParams);
+  const access = await managedRoom(c);
+  await deleteSnapshot(c.env, await findSnapshot(c, access.room.id, sid));
+  return c.body(null, 204);
 });

@@ -5,6 +5,8 @@
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import { TRUSTED_HEADERS, stripTrustedHeaders } from "../../rooms/identity.ts";
+import { userSocketsStub } from "../../rooms/user-sockets.ts";
+import { credentialOf } from "../auth/credential-of.ts";
 import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
@@ -33,6 +35,10 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   headers.set(TRUSTED_HEADERS.userId, principal.user?.id ?? "admin");
   headers.set(TRUSTED_HEADERS.userName, encodeURIComponent(principal.user?.name ?? "Admin"));
   headers.set(TRUSTED_HEADERS.role, access.canEdit && mayWriteOverSocket(principal) ? "editor" : "viewer");
+  headers.set(TRUSTED_HEADERS.credential, credentialOf(principal));
+  headers.set(TRUSTED_HEADERS.scope, mayWriteOverSocket(principal) ? "write" : "read");
+  // Before the upgrade, so a revocation from now on knows to look in this room.
+  if (principal.user) await userSocketsStub(c.env, principal.user.id).note(roomId);
 
   const room = await getServerByName(c.env.ROOM as unknown as Parameters<typeof getServerByName>[0], roomId);
   return room.fetch(new Request(url, { headers }));

@@ -1,10 +1,11 @@
 import type { User } from "../../db/schema.ts";
+import { shownName } from "../../shared/display-name.ts";
 
 /** The only shape of a user that leaves the server: never the password hash. */
 export function presentUser(user: User) {
   return {
     id: user.id,
-    name: user.name,
+    name: shownName(user.name),
     email: user.email,
     role: user.role,
     createdAt: new Date(user.createdAt).toISOString(),

@@ -1,8 +1,7 @@
 // /api/users: signup (public), listing (admins), and each account (the user or an admin).
 import { and, asc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
-import { files, rooms, users } from "../../db/schema.ts";
-import { purgeRoom } from "../rooms/purge.ts";
+import { users } from "../../db/schema.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requireAdmin, requireSelfOrAdmin } from "../auth/guards.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
@@ -14,7 +13,9 @@ import { documentRoute } from "../openapi.ts";
 import { newerThan, pageOf, readCursor } from "../pagination.ts";
 import { idParams, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { presentUser } from "./present.ts";
-import { signupBody, updateUserBody } from "./schemas.ts";
+import { applyDemotion } from "./demotion.ts";
+import { deleteAccount } from "./delete-account.ts";
+import { deleteAccountBody, signupBody, updateUserBody } from "./schemas.ts";
 import { afterSignup } from "./signup-hooks.ts";
 
 export const usersRoutes = new Hono<AppEnv>();
@@ -123,7 +124,9 @@ usersRoutes.patch("/:id", async (c) => {
   };
   try {
     const [updated] = await database(c.env).update(users).set(changes).where(eq(users.id, id)).returning();
-    if (body.password !== undefined) await revokeOtherCredentials(c.env, id, principal.sessionId);
+    // Your own password change keeps the session you made it from; an admin's keeps none of yours.
+    if (body.password !== undefined) await revokeOtherCredentials(c.env, id, principal.user?.id === id ? principal.sessionId : undefined);
+    if (user.role === "admin" && updated!.role !== "admin") await applyDemotion(c.env, updated!);
     return c.json({ user: presentUser(updated!) });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict("That email is already registered.");
@@ -134,23 +137,23 @@ usersRoutes.patch("/:id", async (c) => {
 documentRoute({
   method: "delete",
   path: "/api/users/:id",
-  summary: "Delete a user and everything they own",
-  auth: "the user or an admin",
-  responses: { 204: "Deleted", 403: "Not allowed", 404: "No such user" },
+  summary: "Delete a user and everything they own (rooms with another owner are handed to them)",
+  auth: "the user (signed-in session plus current password) or an admin",
+  body: deleteAccountBody,
+  responses: { 204: "Deleted", 400: "Invalid body", 403: "Not allowed or wrong password", 404: "No such user", 415: "Yourself: no JSON body" },
 });
 usersRoutes.delete("/:id", async (c) => {
   const { id } = readParams(c, idParams);
-  requireSelfOrAdmin(c, id);
-  await findUser(c, id);
-  const db = database(c.env);
-  // Rooms they created go with them (rooms.owner_id cascades), so purge each properly first:
-  // documents, snapshots, files and chat live outside D1.
-  const owned = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.ownerId, id));
-  for (const room of owned) await purgeRoom(c.env, room.id);
-  const fileKeys = await db.delete(files).where(eq(files.ownerId, id)).returning({ r2Key: files.r2Key, thumbnailKey: files.thumbnailKey });
-  const keys = fileKeys.flatMap((f) => [f.r2Key, f.thumbnailKey].filter((k): k is string => Boolean(k)));
-  for (let i = 0; i < keys.length; i += 1000) await c.env.STORAGE.delete(keys.slice(i, i + 1000));
-  // Sessions, tokens and memberships go with the user (ON DELETE CASCADE).
-  await db.delete(users).where(eq(users.id, id));
+  const principal = requireSelfOrAdmin(c, id);
+  const user = await findUser(c, id);
+  if (principal.user?.id === id) {
+    // As for a password change: a stolen token or an unattended browser must not be enough.
+    if (principal.via !== "session") throw forbidden("Delete your account from a signed-in session.");
+    const body = await readJson(c, deleteAccountBody);
+    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+      throw new ApiError(403, "wrong_password", "Give your current password to delete your account.");
+    }
+  }
+  await deleteAccount(c.env, id);
   return c.body(null, 204);
 });

@@ -1,14 +1,25 @@
 import { z } from "zod";
+import { cleanDisplayName, isReservedName, MAX_NAME_CHARS } from "../../shared/display-name.ts";
 
+// Names are cleaned before they are checked (control, bidi and invisible characters out, NFC,
+// single spaces), and a name that reads as staff is refused: others see it beside every message.
 // Well-formed UTF-16 only: a lone surrogate cannot be URI-encoded into a socket's identity header.
 const trimmedName = z
   .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((name) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name), {
-    message: "Name contains invalid characters.",
-  });
+  .max(1000)
+  .transform(cleanDisplayName)
+  .pipe(
+    z
+      .string()
+      .min(1, "Name is empty once invisible and control characters are removed.")
+      .max(MAX_NAME_CHARS)
+      .refine((name) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name), {
+        message: "Name contains invalid characters.",
+      })
+      .refine((name) => !isReservedName(name), {
+        message: "That name reads as Roomful staff or the system (admin, support, moderator...); choose another.",
+      }),
+  );
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // 8 to 256 characters: long passphrases are welcome, unbounded input to PBKDF2 is not.
 const password = z.string().min(8).max(256);
@@ -25,3 +36,5 @@ export const updateUserBody = z
     currentPassword: z.string().min(1).max(256).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });
+/** Deleting your own account, like changing your password, needs the current password. */
+export const deleteAccountBody = z.strictObject({ currentPassword: z.string().min(1).max(256) });

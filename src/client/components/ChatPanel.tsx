@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { MAX_MESSAGE_CHARS } from "../../shared/chat-protocol.ts";
+import { shownName } from "../../shared/display-name.ts";
 import { useRoomChat } from "../hooks/useRoomChat.ts";
 import { colourFor } from "../lib/colour.ts";
 
@@ -46,20 +47,31 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
       <ol ref={list} onScroll={onScroll} aria-label="Messages" className="flex-1 space-y-2 overflow-y-auto p-3 text-sm">
         {chat.loadingOlder && <li className="text-center text-xs text-slate-400">Loading older messages…</li>}
         {!chat.hasOlder && chat.messages.length > 0 && <li className="text-center text-xs text-slate-400">Start of the conversation</li>}
-        {chat.messages.map((m) => (
-          <li key={m.id} data-testid="chat-message">
-            <span className="font-semibold" style={{ color: m.userId ? colourFor(m.userId) : undefined }}>
-              {m.userName}
-            </span>{" "}
-            <time className="text-xs text-slate-400" dateTime={m.createdAt}>
-              {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
-            </time>
-            <p className="break-words whitespace-pre-wrap">{m.body}</p>
-          </li>
-        ))}
+        {chat.messages.map((m) =>
+          // Admin-token messages are Roomful speaking; older stored ones have no authorKind but no userId either.
+          m.authorKind === "system" || m.userId === null ? (
+            <li key={m.id} data-testid="chat-message" data-author-kind="system" className="rounded border border-amber-200 bg-amber-50 px-2 py-1">
+              <span className="rounded bg-amber-600 px-1.5 text-xs font-semibold tracking-wide text-white uppercase">System</span>{" "}
+              <time className="text-xs text-slate-400" dateTime={m.createdAt}>
+                {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+              </time>
+              <p className="break-words whitespace-pre-wrap">{m.body}</p>
+            </li>
+          ) : (
+            <li key={m.id} data-testid="chat-message" data-author-kind="user">
+              <span className="font-semibold" style={{ color: colourFor(m.userId) }}>
+                {shownName(m.userName)}
+              </span>{" "}
+              <time className="text-xs text-slate-400" dateTime={m.createdAt}>
+                {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+              </time>
+              <p className="break-words whitespace-pre-wrap">{m.body}</p>
+            </li>
+          ),
+        )}
       </ol>
       <p className="h-5 px-3 text-xs text-slate-500" aria-live="polite">
-        {chat.typing.length > 0 && `${chat.typing.join(", ")} ${chat.typing.length === 1 ? "is" : "are"} typing…`}
+        {chat.typing.length > 0 && `${chat.typing.map(shownName).join(", ")} ${chat.typing.length === 1 ? "is" : "are"} typing…`}
       </p>
       {chat.error && (
         <p role="alert" className="mx-3 rounded bg-red-50 px-2 py-1 text-xs text-red-700">

@@ -1,7 +1,7 @@
 import type { RoomSnapshot } from "../lib/room-connection.ts";
 
-const LABELS = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", offline: "Offline" } as const;
-const DOTS = { connecting: "bg-amber-400", connected: "bg-emerald-500", reconnecting: "bg-amber-500", offline: "bg-slate-400" } as const;
+const LABELS = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", offline: "Offline", closed: "Disconnected" } as const;
+const DOTS = { connecting: "bg-amber-400", connected: "bg-emerald-500", reconnecting: "bg-amber-500", offline: "bg-slate-400", closed: "bg-red-500" } as const;
 
 export function ConnectionIndicator({ state }: { state: RoomSnapshot }) {
   return (

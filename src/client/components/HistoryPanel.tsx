@@ -27,7 +27,12 @@ export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canE
     event.preventDefault();
     setBusy(true);
     try {
-      await api(`/api/rooms/${roomId}/snapshots`, { method: "POST", body: JSON.stringify(label.trim() ? { label: label.trim() } : {}) });
+      const taken = await api<{ deduplicated: boolean; message?: string }>(`/api/rooms/${roomId}/snapshots`, {
+        method: "POST",
+        body: JSON.stringify(label.trim() ? { label: label.trim() } : {}),
+      });
+      // Unchanged content answers the kept snapshot (its label stays); say so rather than look ignored.
+      if (taken.deduplicated) toast.info(taken.message ?? "Nothing changed since the last snapshot.");
       setLabel("");
       await refresh();
     } catch (error) {

@@ -1,4 +1,4 @@
-// For owners: who belongs to the room, with which role; invite by email, change, remove.
+// For owners: who belongs to the room, with which role; invite by email (pending until accepted), change, remove.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
@@ -24,16 +24,23 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
     if (active) void refresh();
   }, [active, refresh]);
 
-  const setMember = async (body: { email: string } | { userId: string }, newRole: RoomRole) => {
-    await api(`/api/rooms/${roomId}/members`, { method: "POST", body: JSON.stringify({ ...body, role: newRole }) });
+  /** True when the change took effect (an existing member), false when an invitation now waits for an answer. */
+  const setMember = async (body: { email: string } | { userId: string }, newRole: RoomRole): Promise<boolean> => {
+    const result = await api<{ member?: Member; invitation?: unknown }>(`/api/rooms/${roomId}/members`, {
+      method: "POST",
+      body: JSON.stringify({ ...body, role: newRole }),
+    });
     await refresh();
+    return Boolean(result.member);
   };
 
   const invite = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await setMember({ email: email.trim() }, role);
-      toast.info(`Invited ${email.trim()} as ${role}.`);
+      const address = email.trim();
+      // The server answers the same for any address, so this cannot say whether it has an account.
+      const changed = await setMember({ email: address }, role);
+      toast.info(changed ? `${address} is now ${role}.` : `Invitation sent to ${address} as ${role}. They join when they accept it.`);
       setEmail("");
     } catch (error) {
       toast.error(error);

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api.ts";
 import { useOnline } from "../hooks/useChat.ts";
 import { useToast } from "../hooks/useToast.ts";
+import { PendingInvitations } from "./PendingInvitations.tsx";
 import type { PresenceSummary, Room } from "../lib/types.ts";
 
 export function RoomList() {
@@ -33,27 +34,39 @@ export function RoomList() {
   }, [online, counts]);
 
   if (rooms === null) return <p className="text-slate-400">Loading rooms…</p>;
-  if (rooms.length === 0) return <p className="text-slate-500">No rooms yet. Create the first one above.</p>;
+  // Invitations sit above the list: accepting one reloads it with the new room.
+  const invitations = <PendingInvitations onAccepted={() => void load()} />;
+  if (rooms.length === 0) {
+    return (
+      <>
+        {invitations}
+        <p className="text-slate-500">No rooms yet. Create the first one above.</p>
+      </>
+    );
+  }
   return (
-    <ul aria-label="Rooms" className="grid gap-3 sm:grid-cols-2">
-      {rooms.map((room) => {
-        const count = live.get(room.id) ?? 0;
-        return (
-          <li key={room.id}>
-            <a
-              href={`#/rooms/${room.id}`}
-              className="block rounded-xl bg-white p-4 shadow-sm hover:ring-2 hover:ring-indigo-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none"
-            >
-              <span className="block font-medium">{room.name}</span>
-              <span className="mt-1 flex gap-2 text-xs text-slate-500">
-                <span>{room.visibility}</span>
-                {room.role && <span>· {room.role}</span>}
-                <span data-testid="room-count">· {count} {count === 1 ? "person" : "people"} here</span>
-              </span>
-            </a>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      {invitations}
+      <ul aria-label="Rooms" className="grid gap-3 sm:grid-cols-2">
+        {rooms.map((room) => {
+          const count = live.get(room.id) ?? 0;
+          return (
+            <li key={room.id}>
+              <a
+                href={`#/rooms/${room.id}`}
+                className="block rounded-xl bg-white p-4 shadow-sm hover:ring-2 hover:ring-indigo-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none"
+              >
+                <span className="block font-medium">{room.name}</span>
+                <span className="mt-1 flex gap-2 text-xs text-slate-500">
+                  <span>{room.visibility}</span>
+                  {room.role && <span>· {room.role}</span>}
+                  <span data-testid="room-count">· {count} {count === 1 ? "person" : "people"} here</span>
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

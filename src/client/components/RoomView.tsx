@@ -14,6 +14,7 @@ import { Editor } from "./Editor.tsx";
 import { FilesPanel } from "./FilesPanel.tsx";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import { MembersPanel } from "./MembersPanel.tsx";
+import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
 import { SidePanel, type PanelId } from "./SidePanel.tsx";
 
 export function RoomView({ roomId, user }: { roomId: string; user: User }) {
@@ -22,7 +23,8 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelId>("chat");
-  const connection = useRoomConnection(roomId);
+  const [generation, setGeneration] = useState(0);
+  const connection = useRoomConnection(roomId, user.id, generation);
   const state = useRoomState(connection);
   const editing = useAwarenessUsers(connection?.provider ?? null);
 
@@ -48,7 +50,11 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   }
 
   // The room object's own word on access wins: it follows role changes live.
-  const readOnly = state.access ? state.access.readOnly : !details?.access.canEdit;
+  const readOnly = state.refused ? true : state.access ? state.access.readOnly : !details?.access.canEdit;
+  const discardUnsent = () => {
+    if (!connection) return;
+    connection.discardUnsent().then(() => setGeneration((n) => n + 1), toast.error);
+  };
   const canManage = details?.access.canManage ?? false;
 
   return (
@@ -64,6 +70,9 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
       </div>
       <div className="flex min-h-0 flex-1">
         <div className="min-w-0 flex-1 overflow-y-auto bg-white">
+          {state.refused && (state.refused.unsent || state.refused.reason !== "read-only") && (
+            <RefusedEditsBanner refused={state.refused} onDiscard={discardUnsent} />
+          )}
           {connection && details ? (
             <Editor connection={connection} user={user} readOnly={readOnly} />
           ) : (

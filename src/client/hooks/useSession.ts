@@ -1,6 +1,7 @@
 // Who is signed in. The session is an HttpOnly cookie, so the client asks /api/auth/me.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiRequestError } from "../api.ts";
+import { clearOfflineCopies } from "../lib/offline-copies.ts";
 import type { User } from "../lib/types.ts";
 
 const ONBOARDING_KEY = "roomful:onboarding";
@@ -12,6 +13,8 @@ export type Session = {
   signIn: (email: string, password: string) => Promise<void>;
   signUp: (name: string, email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Asks the server who is signed in: after a socket was closed as signed out elsewhere. */
+  refresh: () => Promise<User | null>;
   dismissOnboarding: () => void;
 };
 
@@ -27,6 +30,16 @@ export function useSessionState(): Session {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [onboardingId, setOnboardingId] = useState(() => localStorage.getItem(ONBOARDING_KEY));
+  const signedInAs = useRef<string | null>(null);
+
+  // Signed out (here, or found signed out after a socket closed): the user's offline copies of
+  // room documents go with the session. This runs after the render that unmounted the rooms,
+  // so their databases are closing; a deletion waits for that.
+  useEffect(() => {
+    const previous = signedInAs.current;
+    signedInAs.current = user?.id ?? null;
+    if (previous && previous !== user?.id) clearOfflineCopies(previous).catch((error: unknown) => console.error(error));
+  }, [user]);
 
   useEffect(() => {
     api<{ user: User }>("/api/auth/me")
@@ -64,13 +77,25 @@ export function useSessionState(): Session {
     setUser(null);
   }, []);
 
+  const refresh = useCallback(async () => {
+    try {
+      const { user } = await api<{ user: User }>("/api/auth/me");
+      setUser(user);
+      return user;
+    } catch (error) {
+      if (!(error instanceof ApiRequestError && error.status === 401)) throw error;
+      setUser(null);
+      return null;
+    }
+  }, []);
+
   const dismissOnboarding = useCallback(() => {
     localStorage.removeItem(ONBOARDING_KEY);
     setOnboardingId(null);
   }, []);
 
   return useMemo(
-    () => ({ user, loading, onboardingId, signIn, signUp, signOut, dismissOnboarding }),
-    [user, loading, onboardingId, signIn, signUp, signOut, dismissOnboarding],
+    () => ({ user, loading, onboardingId, signIn, signUp, signOut, refresh, dismissOnboarding }),
+    [user, loading, onboardingId, signIn, signUp, signOut, refresh, dismissOnboarding],
   );
 }

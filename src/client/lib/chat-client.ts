@@ -3,6 +3,7 @@
 // channels followed are announced again, since the server forgets a closed socket.
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import type { Channel, ClientFrame, PresenceUser, ServerFrame } from "../../shared/chat-protocol.ts";
+import { ChatCloseCode } from "../../shared/chat-close-codes.ts";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
 
 type Listener = (frame: ServerFrame) => void;
@@ -26,8 +27,16 @@ export class ChatClient {
   #channels = new Map<Channel, number>();
   #viewing: string | null = null;
 
-  constructor() {
-    this.#socket = new ReconnectingWebSocket(`${WS_PROTOCOL}://${API_HOST}/api/chat`);
+  /** `onEnded`: the server closed the socket for good (a ChatCloseCode); it does not reconnect. */
+  constructor(onEnded?: (code: number) => void) {
+    const final = (code: number) => (Object.values(ChatCloseCode) as number[]).includes(code);
+    this.#socket = new ReconnectingWebSocket(`${WS_PROTOCOL}://${API_HOST}/api/chat`, undefined, {
+      // Signed out, replaced by newer tabs, or refused as malformed: reconnecting would loop.
+      shouldReconnectOnClose: (event) => !final(event.code),
+    });
+    this.#socket.addEventListener("close", (event) => {
+      if (final(event.code)) onEnded?.(event.code);
+    });
     this.#socket.addEventListener("open", () => {
       this.#send({ type: "view", room: this.#viewing });
       for (const channel of this.#channels.keys()) this.#send({ type: "subscribe", channel });

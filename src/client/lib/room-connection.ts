@@ -5,13 +5,21 @@
 // one socket's frames in order and stores each update in the same turn it applies it. So a
 // `hello` sent after some local edits is answered (with an `access` notice) only once those
 // edits are stored: that reply is our acknowledgement.
+//
+// The offline copy belongs to one user (offline-copies.ts) and never outlives their access:
+// a 4403/4404 close deletes it. Edits the room never stored (made offline, or dropped because
+// the connection became read-only) are flagged in the copy itself and shown as not saved
+// (`refused`), never silently dropped.
 import YProvider from "y-partyserver/provider";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
 import type { RoomRole } from "./types.ts";
+import { SIGNED_OUT_REASON } from "../../shared/signed-out.ts";
+import { deleteUnkeyedCopy, offlineCopyName } from "./offline-copies.ts";
 
-export type LinkState = "connecting" | "connected" | "reconnecting" | "offline";
+/** `closed`: the room refused this connection for good (access removed, room deleted). */
+export type LinkState = "connecting" | "connected" | "reconnecting" | "offline" | "closed";
 
 export type RoomNotice =
   | { type: "access"; role: RoomRole; readOnly: boolean }
@@ -22,7 +30,15 @@ export type RoomSnapshot = {
   synced: boolean;
   unsaved: boolean;
   access: { role: RoomRole; readOnly: boolean } | null;
+  refused: RefusedEdits | null;
 };
+
+/**
+ * The room no longer takes this browser's edits: the connection became read-only, access was
+ * removed, or the room deleted. `unsent`: edits made here that the room never stored; they stay
+ * visible in this page (the offline copy is gone once access is) but are not saved.
+ */
+export type RefusedEdits = { reason: "read-only" | "no-access" | "deleted"; unsent: boolean };
 
 /** Close codes from src/rooms/limits.ts, as sentences. */
 const CLOSE_REASONS: Record<number, string> = {
@@ -35,12 +51,16 @@ const CLOSE_REASONS: Record<number, string> = {
 };
 
 const ACK_DELAY_MS = 150;
+/** Key in the offline copy's own store: set while it holds edits the room has not acknowledged. */
+const UNSENT_KEY = "unsent";
+/** A browser whose IndexedDB never answers (some private modes) still connects after this. */
+const OFFLINE_COPY_WAIT_MS = 2_000;
 
 export class RoomConnection {
   readonly doc = new Y.Doc();
   readonly provider: YProvider;
   readonly persistence: IndexeddbPersistence;
-  #state: RoomSnapshot = { link: "connecting", synced: false, unsaved: false, access: null };
+  #state: RoomSnapshot = { link: "connecting", synced: false, unsaved: false, access: null, refused: null };
   #listeners = new Set<() => void>();
   #everConnected = false;
   #localSeq = 0;
@@ -48,18 +68,28 @@ export class RoomConnection {
   #inFlight: number[] = [];
   #ackTimer: ReturnType<typeof setTimeout> | null = null;
   #onProblem: (message: string) => void;
+  /** The offline copy holds edits from an earlier visit that no editable connection acknowledged. */
+  #storedUnsent = false;
+  #unsentFlagged = false;
+  #destroyed = false;
 
-  constructor(roomId: string, onProblem: (message: string) => void) {
+  constructor(roomId: string, userId: string, onProblem: (message: string) => void) {
     this.#onProblem = onProblem;
-    this.persistence = new IndexeddbPersistence(`roomful:${roomId}`, this.doc);
-    this.provider = new YProvider(API_HOST, roomId, this.doc, { party: "room", protocol: WS_PROTOCOL });
+    void deleteUnkeyedCopy(roomId);
+    this.persistence = new IndexeddbPersistence(offlineCopyName(userId, roomId), this.doc);
+    this.provider = new YProvider(API_HOST, roomId, this.doc, { party: "room", protocol: WS_PROTOCOL, connect: false });
+    // Connect once the copy is loaded and its flag read, so the first acknowledgement is known
+    // to cover edits from an earlier visit.
+    void this.#readUnsentFlag().finally(() => {
+      if (!this.#destroyed && !this.#state.refused) void this.provider.connect();
+    });
 
     this.provider.on("status", ({ status }: { status: string }) => {
       if (status === "connected") {
         this.#everConnected = true;
         this.#inFlight = [];
         this.#update({ link: "connected" });
-      } else {
+      } else if (this.#state.link !== "closed") {
         this.#inFlight = [];
         this.#update({ link: this.#offlineOr(this.#everConnected ? "reconnecting" : "connecting"), synced: false });
       }
@@ -71,12 +101,21 @@ export class RoomConnection {
     });
     this.provider.on("custom-message", (raw: string) => this.#notice(raw));
     this.provider.on("connection-close", (event: CloseEvent | null) => {
-      const reason = event ? CLOSE_REASONS[event.code] : undefined;
+      // Signed out (logout elsewhere, password change, token revoked): the tab's chat socket is
+      // closed alike and App signs the tab out with one message; this one stays quiet.
+      const signedOut = event?.code === 4403 && event.reason === SIGNED_OUT_REASON;
+      const reason = event && !signedOut ? CLOSE_REASONS[event.code] : undefined;
       if (reason) this.#onProblem(reason);
+      // Access removed, signed out or the room deleted: final, so stop instead of reconnect-looping.
+      if (event?.code === 4403 || event?.code === 4404) {
+        this.provider.disconnect();
+        this.#loseAccess(event.code === 4404 ? "deleted" : "no-access");
+      }
     });
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin === this.provider) return; // came from the server
+      if (origin === this.provider || origin === this.persistence) return; // from the server, or the copy's own load
       this.#localSeq++;
+      this.#flagUnsent();
       this.#update({ unsaved: true });
       this.#scheduleAck();
     });
@@ -93,7 +132,17 @@ export class RoomConnection {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Drops edits a read-only connection could not save: deletes the offline copy. The caller
+   * opens a new connection, since a Y.Doc cannot take edits back.
+   */
+  async discardUnsent(): Promise<void> {
+    this.provider.disconnect();
+    await this.persistence.clearData();
+  }
+
   destroy(): void {
+    this.#destroyed = true;
     window.removeEventListener("online", this.#onNetwork);
     window.removeEventListener("offline", this.#onNetwork);
     if (this.#ackTimer) clearTimeout(this.#ackTimer);
@@ -103,6 +152,7 @@ export class RoomConnection {
   }
 
   #onNetwork = () => {
+    if (this.#state.link === "closed") return;
     if (!navigator.onLine) this.#update({ link: "offline" });
     else if (this.#state.link === "offline") this.#update({ link: this.provider.wsconnected ? "connected" : "reconnecting" });
   };
@@ -125,6 +175,37 @@ export class RoomConnection {
     this.provider.sendMessage(JSON.stringify({ type: "hello" }));
   }
 
+  async #readUnsentFlag(): Promise<void> {
+    const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, OFFLINE_COPY_WAIT_MS, undefined));
+    const flag = await Promise.race([this.persistence.whenSynced.then(() => this.persistence.get(UNSENT_KEY)), timeout]).catch(() => undefined);
+    if (flag !== 1) return;
+    this.#storedUnsent = this.#unsentFlagged = true;
+    this.#update({ unsaved: true });
+  }
+
+  #hasUnsent(): boolean {
+    return this.#storedUnsent || this.#ackedSeq < this.#localSeq;
+  }
+
+  #flagUnsent(): void {
+    if (this.#unsentFlagged || this.#state.refused?.reason === "no-access" || this.#state.refused?.reason === "deleted") return;
+    this.#unsentFlagged = true;
+    void this.persistence.set(UNSENT_KEY, 1).catch(() => {});
+  }
+
+  #clearUnsentFlag(): void {
+    this.#storedUnsent = false;
+    if (!this.#unsentFlagged) return;
+    this.#unsentFlagged = false;
+    void this.persistence.del(UNSENT_KEY).catch(() => {});
+  }
+
+  /** Access removed or the room deleted: the offline copy goes now; unsent edits stay on screen, marked. */
+  #loseAccess(reason: "no-access" | "deleted"): void {
+    this.#update({ refused: { reason, unsent: this.#hasUnsent() }, link: "closed", synced: false });
+    void this.persistence.clearData();
+  }
+
   #notice(raw: string): void {
     let notice: RoomNotice;
     try {
@@ -134,8 +215,26 @@ export class RoomConnection {
     }
     if (notice.type === "access") {
       const acked = this.#inFlight.shift();
+      const access = { role: notice.role, readOnly: notice.readOnly };
+      if (notice.readOnly) {
+        // A read-only connection's updates are dropped, so this reply acknowledges nothing.
+        const unsent = this.#hasUnsent();
+        this.#update({ access, unsaved: unsent, refused: unsent ? { reason: "read-only", unsent } : null });
+        return;
+      }
+      if (this.#state.refused?.reason === "read-only") {
+        // Editable again: reconnect so the sync sends what the read-only connection dropped.
+        this.#update({ access, refused: null });
+        this.provider.disconnect();
+        void this.provider.connect();
+        return;
+      }
       if (acked !== undefined) this.#ackedSeq = Math.max(this.#ackedSeq, acked);
-      this.#update({ access: { role: notice.role, readOnly: notice.readOnly }, unsaved: this.#ackedSeq < this.#localSeq });
+      // Any reply after the sync covers edits from an earlier visit: they went out in the sync.
+      this.#storedUnsent = false;
+      const unsaved = this.#ackedSeq < this.#localSeq;
+      if (!unsaved) this.#clearUnsentFlag();
+      this.#update({ access, unsaved });
     } else if (notice.type === "document-size") {
       this.#onProblem(`The document uses ${Math.round((notice.bytes / notice.limit) * 100)}% of its size limit.`);
     }

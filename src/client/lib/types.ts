@@ -46,3 +46,13 @@ export type OnboardingStatus = {
 };
 
 export type PresenceSummary = { rooms: { roomId: string; count: number }[] };
+
+export type Invitation = {
+  id: string;
+  roomId: string;
+  roomName: string;
+  role: RoomRole;
+  status: "pending";
+  invitedBy: { name: string } | null;
+  createdAt: string;
+};

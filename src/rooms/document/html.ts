@@ -21,7 +21,7 @@ function emptyDocument() {
 
 // Only what the schema's parse rules match survives: <script>/<style> are skipped by
 // ProseMirror, unknown tags are unwrapped to their content, attributes not in the schema
-// (onerror, onclick, ...) are never copied, and links keep only URIs Tiptap's Link allows.
+// (onerror, onclick, ...) are never copied, and links keep only safe targets (safe-href.ts).
 export function parseHtml(body: string): PMNode {
   const container = emptyDocument().createElement("div");
   container.innerHTML = body;

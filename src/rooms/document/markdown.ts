@@ -3,6 +3,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import MarkdownIt from "markdown-it";
 import { defaultMarkdownSerializer, MarkdownParser, MarkdownSerializer } from "prosemirror-markdown";
+import { isSafeHref } from "../../shared/editor/safe-href.ts";
 import { editorSchema } from "../../shared/editor/schema.ts";
 import { DocumentFormatError } from "./errors.ts";
 
@@ -14,6 +15,8 @@ const MAX_NESTING = 100;
 const tokenizer = MarkdownIt("commonmark", { html: false }).enable("strikethrough").disable("image");
 // Not in @types/markdown-it's Options, but read by both of markdown-it's parsers.
 Object.assign(tokenizer.options, { maxNesting: MAX_NESTING });
+// A link to anything but http(s), mailto or a relative URL stays literal text.
+tokenizer.validateLink = isSafeHref;
 
 // markdown-it stops at maxNesting and drops everything after; say so instead.
 tokenizer.core.ruler.push("refuse_deep_nesting", (state) => {

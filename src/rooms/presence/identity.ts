@@ -4,16 +4,19 @@
 import type { Env } from "../../env.ts";
 import { hashSecret } from "../../api/auth/secrets.ts";
 import { timingSafeEqual } from "../../shared/crypto.ts";
+import { type Credential, parseCredential } from "../credential.ts";
 
-export type Identity = { id: string; name: string; isAdmin: boolean };
+/** `credential`: the session or token the socket was opened with, so revoking it closes the socket. */
+export type Identity = { id: string; name: string; isAdmin: boolean; credential: Credential };
 
 const ID = "x-roomful-user-id";
 const NAME = "x-roomful-user-name";
 const ADMIN = "x-roomful-user-admin";
+const CREDENTIAL = "x-roomful-credential";
 const SIGNATURE = "x-roomful-signature";
-export const IDENTITY_HEADERS = [ID, NAME, ADMIN, SIGNATURE];
+export const IDENTITY_HEADERS = [ID, NAME, ADMIN, CREDENTIAL, SIGNATURE];
 
-const payload = (who: Identity) => `presence-identity\n${who.id}\n${who.name}\n${who.isAdmin ? 1 : 0}`;
+const payload = (who: Identity) => `presence-identity\n${who.id}\n${who.name}\n${who.isAdmin ? 1 : 0}\n${who.credential}`;
 
 /** Copies `headers` without any client-sent identity headers, then adds the signed ones. */
 export async function withIdentity(env: Pick<Env, "SESSION_SECRET">, headers: Headers, who: Identity): Promise<Headers> {
@@ -23,6 +26,7 @@ export async function withIdentity(env: Pick<Env, "SESSION_SECRET">, headers: He
   // Header values must be ByteStrings; names may be any Unicode.
   out.set(NAME, encodeURIComponent(who.name));
   out.set(ADMIN, who.isAdmin ? "1" : "0");
+  out.set(CREDENTIAL, who.credential);
   out.set(SIGNATURE, await hashSecret(env.SESSION_SECRET, payload(who)));
   return out;
 }
@@ -31,9 +35,10 @@ export async function withIdentity(env: Pick<Env, "SESSION_SECRET">, headers: He
 export function claimedIdentity(headers: Headers): Identity | null {
   const id = headers.get(ID);
   const encodedName = headers.get(NAME);
-  if (!id || encodedName === null) return null;
+  const credential = parseCredential(headers.get(CREDENTIAL));
+  if (!id || encodedName === null || !credential) return null;
   try {
-    return { id, name: decodeURIComponent(encodedName), isAdmin: headers.get(ADMIN) === "1" };
+    return { id, name: decodeURIComponent(encodedName), isAdmin: headers.get(ADMIN) === "1", credential };
   } catch {
     return null;
   }

@@ -24,6 +24,7 @@ const toMessage = (row: Row): ChatMessage => ({
   channel: row.channel,
   userId: row.user_id,
   userName: row.user_name,
+  authorKind: row.user_id === null ? "system" : "user",
   body: row.body,
   createdAt: new Date(row.created_at).toISOString(),
   editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),

@@ -1,8 +1,17 @@
-// Per-user token bucket for chat writes (send, edit, delete). In memory on purpose: it only
-// has to hold while the object is busy, and an object that hibernated (~10 s idle) has
-// refilled every bucket anyway.
+// Per-user token buckets. In memory on purpose: they only have to hold while the object is
+// busy, and an object that hibernated (~10 s idle) has refilled every bucket anyway.
+
+/** Chat writes (send, edit, delete, socket or REST). */
 export const RATE_BURST = 10;
 export const RATE_PER_SECOND = 2;
+
+/**
+ * Every frame of a user's chat sockets, of any type (view, subscribe, history, typing and the
+ * writes too): room for several tabs re-announcing their view and channels after a reconnect,
+ * not for a flood that makes the object fan out or page history hundreds of times a second.
+ */
+export const FRAME_BURST = 60;
+export const FRAMES_PER_SECOND = 20;
 
 type Bucket = { tokens: number; at: number };
 

@@ -2,6 +2,7 @@
 // they have open, redacted per recipient so nobody learns of private rooms they cannot see.
 import type { Connection } from "partyserver";
 import type { PresenceUser } from "../../shared/chat-protocol.ts";
+import type { Credential } from "../credential.ts";
 import { colourFor } from "./colour.ts";
 
 /** Per-connection state, kept in the socket attachment (<= 16 KiB) so it survives hibernation. */
@@ -14,6 +15,10 @@ export type ConnState = {
   roomPublic: boolean;
   channels: string[];
   lastActive: number;
+  /** The session or token the socket was opened with: revoking it closes the socket. */
+  credential?: Credential;
+  /** When the socket opened: past the per-user cap, the oldest goes first. */
+  connectedAt?: number;
 };
 
 export type ViewedRoom = { id: string; public: boolean };

@@ -2,6 +2,7 @@
 // (inferring them through partyserver's generics is slow and brittle).
 import type { Env } from "../../env.ts";
 import type { Channel } from "../../shared/chat-protocol.ts";
+import type { ClosedSockets, Revocation } from "../credential.ts";
 import type { PostResult } from "../presence.ts";
 import type { Author, Page } from "./messages.ts";
 import type { RosterEntry } from "./roster.ts";
@@ -14,6 +15,10 @@ export interface PresenceRpc {
   dropChannel(channel: Channel): Promise<void>;
   /** Call when who may see a room changed: sockets that lost it leave its channel and view. */
   recheckRoom(roomId: string): Promise<void>;
+  /** Call when a credential is revoked or its user deleted: matching sockets close with 4403. */
+  closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets>;
+  /** Call when a user's admin role changed: sockets take the flag and drop rooms they lost. */
+  recheckUser(userId: string, isAdmin: boolean): Promise<void>;
 }
 
 /** The one global instance. Shard by channel or by user here when it is outgrown (README). */

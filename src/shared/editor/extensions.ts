@@ -2,9 +2,15 @@
 // this one array, so a document the server writes is always one the editor can open.
 import type { AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
+import { isSafeHref } from "./safe-href.ts";
 
 export const extensions: AnyExtension[] = [
   // The client adds Collaboration, which brings its own Yjs-aware undo; Tiptap's own history
   // (v3 calls it `undoRedo`) would fight it. Collaboration adds no nodes, so the schema is this.
-  StarterKit.configure({ undoRedo: false }),
+  StarterKit.configure({
+    undoRedo: false,
+    // One rule for links everywhere: pasted or parsed HTML drops other targets, setLink refuses
+    // them, and a link that arrives over Yjs anyway is rendered with an empty href.
+    link: { isAllowedUri: (url) => isSafeHref(url) },
+  }),
 ];

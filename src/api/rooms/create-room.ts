@@ -1,0 +1,24 @@
+// Inserts a new room with its owner membership, within the owner's room quota.
+import type { Room } from "../../db/schema.ts";
+import type { Env } from "../../env.ts";
+
+/**
+ * One D1 batch (a transaction): the room row only if its owner has fewer than `maxRooms`,
+ * and the membership only if the room row was written. Checking and inserting in one
+ * statement keeps a burst of parallel requests from all passing a count taken first.
+ * Returns false when the quota refused it. `maxRooms` null: no cap.
+ */
+export async function insertRoomWithinQuota(env: Env, room: Room, maxRooms: number | null): Promise<boolean> {
+  const [inserted] = await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO rooms (id, name, owner_id, visibility, open_editing, created_at, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+       WHERE ?8 IS NULL OR (SELECT count(*) FROM rooms WHERE owner_id = ?3) < ?8`,
+    ).bind(room.id, room.name, room.ownerId, room.visibility, room.openEditing ? 1 : 0, room.createdAt, room.updatedAt, maxRooms),
+    env.DB.prepare(
+      `INSERT INTO room_members (room_id, user_id, role, created_at)
+       SELECT ?1, ?2, 'owner', ?3 WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1)`,
+    ).bind(room.id, room.ownerId, room.createdAt),
+  ]);
+  return inserted!.meta.changes === 1;
+}
