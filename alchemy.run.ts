@@ -81,7 +81,7 @@ export const website = await BunSPA("website", {
     ROOM_MAX_DOCUMENT_BYTES: process.env.ROOM_MAX_DOCUMENT_BYTES ?? String(4 * 1024 * 1024),
     ROOM_FRAME_BURST: process.env.ROOM_FRAME_BURST ?? "500",
     ROOM_FRAMES_PER_SECOND: process.env.ROOM_FRAMES_PER_SECOND ?? "100",
-    // Presence & chat, per user (src/rooms/presence/limits.ts): sockets, then a frame budget.
+    // Presence & chat, per user (src/presence/limits.ts): sockets, then a frame budget.
     CHAT_SOCKETS_PER_USER: process.env.CHAT_SOCKETS_PER_USER ?? "8",
     CHAT_FRAME_BURST: process.env.CHAT_FRAME_BURST ?? "60",
     CHAT_FRAMES_PER_SECOND: process.env.CHAT_FRAMES_PER_SECOND ?? "20",

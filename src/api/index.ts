@@ -8,7 +8,7 @@ import { consumeJobs } from "./jobs/consumer.ts";
 import { runScheduled } from "./scheduled.ts";
 
 export { Room } from "../rooms/room.ts";
-export { Presence } from "../rooms/presence.ts";
+export { Presence } from "../presence/presence.ts";
 export { UserSockets } from "../rooms/user-sockets.ts";
 export { OnboardingWorkflow } from "../workflows/onboarding.ts";
 

@@ -4,7 +4,7 @@ import { eq, sum } from "drizzle-orm";
 import { files } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import type { Principal } from "./auth/principal.ts";
-import { database } from "./db.ts";
+import { database } from "../core/db.ts";
 import { ApiError } from "./errors.ts";
 
 export const DEFAULT_MAX_ROOMS_PER_USER = 100;

@@ -5,7 +5,7 @@
 // the same user, e.g. a reconnect whose old socket has not closed yet), `user` is rewritten
 // from the identity the Worker vouched for, and states and client ids per connection are capped.
 import type { AwarenessEntry } from "./frames.ts";
-import { colourFor } from "./presence/colour.ts";
+import { colourFor } from "../shared/colour.ts";
 
 /** A caret plus a name is a few hundred bytes; anything near this is not a cursor. */
 export const MAX_AWARENESS_STATE_BYTES = 4 * 1024;

@@ -4,7 +4,7 @@ export const TRUSTED_HEADERS = {
   userId: "x-roomful-user-id",
   userName: "x-roomful-user-name",
   role: "x-roomful-connection-role",
-  /** The session or token the socket was opened with (src/rooms/credential.ts). */
+  /** The session or token the socket was opened with (src/core/credential.ts). */
   credential: "x-roomful-credential",
   /** "read" when the credential is a read-only token: no role change may make it an editor. */
   scope: "x-roomful-credential-scope",

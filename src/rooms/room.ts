@@ -25,9 +25,9 @@ import {
   toBytes,
 } from "./frames.ts";
 import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
-import { RateLimiter } from "./presence/rate-limit.ts";
+import { RateLimiter } from "../core/token-bucket.ts";
 import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
-import { type ClosedSockets, type Credential, isRevoked, parseCredential, type Revocation, REVOKED_CLOSE_REASON } from "./credential.ts";
+import { type ClosedSockets, type Credential, isRevoked, parseCredential, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
 import {
   pruneAutoSnapshots,
   recentSnapshots,

@@ -2,7 +2,7 @@
 // SHA-256 that R2 verifies on upload) and described by a row in D1's `snapshots`.
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
-import { database } from "../api/db.ts";
+import { database } from "../core/db.ts";
 import { snapshots, type SnapshotRow } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import { sha256Hex } from "../shared/crypto.ts";

@@ -1,7 +1,7 @@
 // The Worker's view of a Room object: the RPC methods it exposes, typed by hand
 // because inferring them through YServer's generics exceeds TypeScript's depth limit.
 import type { Env } from "../env.ts";
-import type { ClosedSockets, Revocation } from "./credential.ts";
+import type { ClosedSockets, Revocation } from "../core/credential.ts";
 import type { RoomRole } from "./identity.ts";
 import type { EditOutcome } from "./room.ts";
 import type { RoomLimits } from "./limits.ts";

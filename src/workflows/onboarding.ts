@@ -6,8 +6,8 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type Workflo
 import { eq, isNull, and } from "drizzle-orm";
 import { userProfiles, users } from "../db/schema.ts";
 import type { Env } from "../env.ts";
-import { database } from "../api/db.ts";
-import { enqueueJob } from "../api/jobs/enqueue.ts";
+import { database } from "../core/db.ts";
+import { enqueueJob } from "../core/jobs.ts";
 import { markStep } from "./step-state.ts";
 
 export type OnboardingParams = { userId: string };

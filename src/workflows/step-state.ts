@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { workflowSteps } from "../db/schema.ts";
 import type { Env } from "../env.ts";
-import { database } from "../api/db.ts";
+import { database } from "../core/db.ts";
 
 export async function markStep(
   env: Env,

@@ -5,7 +5,7 @@
 // Private rooms and their files answer 404 to everyone who may not see them (never 403: no hint they exist).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { hashSecret } from "../../src/api/auth/secrets.ts";
+import { hashSecret } from "../../src/core/secrets.ts";
 import { admin, type Auth, call, createToken, json, signUp, type TestUser, uniqueEmail } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { rawConnect } from "../helpers/websocket.ts";

@@ -3,8 +3,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Presence } from "../../src/rooms/presence.ts";
-import { presenceStub } from "../../src/rooms/presence/stub.ts";
+import type { Presence } from "../../src/presence/presence.ts";
+import { presenceStub } from "../../src/presence/stub.ts";
 import { createToken, signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 

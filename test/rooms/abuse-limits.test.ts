@@ -3,7 +3,7 @@
 // closes a client that keeps sending malformed frames.
 import { describe, expect, it } from "vitest";
 import { CloseCode, FRAME_BURST } from "../../src/rooms/limits.ts";
-import { BAD_FRAMES_CLOSE_CODE, MAX_BAD_FRAMES } from "../../src/rooms/presence.ts";
+import { BAD_FRAMES_CLOSE_CODE, MAX_BAD_FRAMES } from "../../src/presence/presence.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { ChatSocket, errorWith } from "../helpers/ws-chat.ts";

@@ -2,7 +2,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Presence } from "../../src/rooms/presence.ts";
+import type { Presence } from "../../src/presence/presence.ts";
 import { type ChatMessage, MAX_MESSAGE_CHARS, roomChannel, type ServerFrame } from "../../src/shared/chat-protocol.ts";
 import { admin, call, json, signUp, type Auth } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";

@@ -2,8 +2,8 @@
 // presence broadcasts are coalesced, and a user's chat sockets are capped (the oldest closes).
 import { describe, expect, it } from "vitest";
 import { ChatCloseCode } from "../../src/shared/chat-close-codes.ts";
-import { MAX_SOCKETS_PER_USER } from "../../src/rooms/presence/limits.ts";
-import { FRAME_BURST } from "../../src/rooms/presence/rate-limit.ts";
+import { MAX_SOCKETS_PER_USER } from "../../src/presence/limits.ts";
+import { FRAME_BURST } from "../../src/presence/rate-limit.ts";
 import type { ServerFrame } from "../../src/shared/chat-protocol.ts";
 import { call, json, signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";

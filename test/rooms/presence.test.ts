@@ -2,7 +2,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Presence } from "../../src/rooms/presence.ts";
+import type { Presence } from "../../src/presence/presence.ts";
 import type { PresenceUser, ServerFrame } from "../../src/shared/chat-protocol.ts";
 import { call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";

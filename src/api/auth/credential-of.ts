@@ -1,5 +1,5 @@
-// The credential a request was made with, as sockets record it (src/rooms/credential.ts).
-import type { Credential } from "../../rooms/credential.ts";
+// The credential a request was made with, as sockets record it (src/core/credential.ts).
+import type { Credential } from "../../core/credential.ts";
 import type { Principal } from "./principal.ts";
 
 export function credentialOf(principal: Principal): Credential {

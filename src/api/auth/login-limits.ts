@@ -11,7 +11,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { loginAttempts } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { AppContext } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { tooManyRequests } from "../errors.ts";
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;

@@ -6,8 +6,8 @@ import { apiTokens, sessions, users, type User } from "../../db/schema.ts";
 import { timingSafeEqual } from "../../shared/crypto.ts";
 import { shownName } from "../../shared/display-name.ts";
 import type { AppContext } from "../context.ts";
-import { database } from "../db.ts";
-import { hashSecret } from "./secrets.ts";
+import { database } from "../../core/db.ts";
+import { hashSecret } from "../../core/secrets.ts";
 
 export const SESSION_COOKIE = "roomful_session";
 export const TOKEN_PREFIX = "rf_";

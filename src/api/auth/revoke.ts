@@ -4,11 +4,11 @@
 import { and, eq, ne } from "drizzle-orm";
 import { apiTokens, sessions } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import type { Revocation } from "../../rooms/credential.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import type { Revocation } from "../../core/credential.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import { userSocketsStub } from "../../rooms/user-sockets.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 
 /** Room objects asked at once; the registry holds at most 200 rooms per user. */
 const FAN_OUT = 20;

@@ -6,7 +6,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { sessions, users } from "../../db/schema.ts";
 import { randomToken } from "../../shared/crypto.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { ApiError } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { presentUser } from "../users/present.ts";
@@ -17,7 +17,7 @@ import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./lo
 import { burnPasswordCheck, verifyPassword } from "./password.ts";
 import { SESSION_COOKIE } from "./principal.ts";
 import { closeSockets } from "./revoke.ts";
-import { hashSecret } from "./secrets.ts";
+import { hashSecret } from "../../core/secrets.ts";
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const authRoutes = new Hono<AppEnv>();

@@ -6,14 +6,14 @@ import { z } from "zod";
 import { apiTokens } from "../../db/schema.ts";
 import { newId, randomToken } from "../../shared/crypto.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idParams, readJson, readParams } from "../validation.ts";
 import { requireSession, requireUser } from "./guards.ts";
 import { TOKEN_PREFIX, TOKEN_SCOPES } from "./principal.ts";
 import { closeSockets } from "./revoke.ts";
-import { hashSecret } from "./secrets.ts";
+import { hashSecret } from "../../core/secrets.ts";
 
 export const tokenRoutes = new Hono<AppEnv>();
 

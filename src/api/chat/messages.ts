@@ -2,7 +2,7 @@
 // Posted messages are stored and broadcast live by the presence object.
 import { Hono } from "hono";
 import { z } from "zod";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { MAX_PAGE, messageBody, roomChannel } from "../../shared/chat-protocol.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";

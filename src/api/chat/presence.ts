@@ -3,12 +3,12 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { roomMembers, rooms } from "../../db/schema.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { documentRoute } from "../openapi.ts";
 
 export const presenceRoutes = new Hono<AppEnv>();

@@ -1,8 +1,8 @@
 // GET /api/chat: the presence & chat WebSocket. The Worker authenticates the user, then hands
-// the upgrade to the global Presence object with a signed identity (src/rooms/presence/identity.ts).
+// the upgrade to the global Presence object with a signed identity (src/core/identity.ts).
 import { Hono } from "hono";
-import { withIdentity } from "../../rooms/presence/identity.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import { withIdentity } from "../../core/identity.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { credentialOf } from "../auth/credential-of.ts";
 import { requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";

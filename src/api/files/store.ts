@@ -4,8 +4,8 @@ import { files, type FileRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { invalidate, readThrough } from "../cache/read-through.ts";
-import { database } from "../db.ts";
-import { roomAccess } from "../rooms/access.ts";
+import { database } from "../../core/db.ts";
+import { roomAccess } from "../../core/access.ts";
 
 const cacheKey = (id: string) => `file:${id}`;
 

@@ -4,7 +4,7 @@
 import { and, eq, lt } from "drizzle-orm";
 import { files } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { deleteFileRow } from "./store.ts";
 
 /** An upload started this long ago and still not complete is abandoned: at MAX_UPLOAD_BYTES, even a slow link resumes within hours. */

@@ -6,7 +6,7 @@ import { roomInvitations, rooms, users, type RoomRole, type User } from "../../d
 import type { Env } from "../../env.ts";
 import { newId } from "../../shared/crypto.ts";
 import { shownName } from "../../shared/display-name.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { ApiError } from "../errors.ts";
 
 /** Pending invitations one room may hold: bounds what a room's owner can make D1 store. */

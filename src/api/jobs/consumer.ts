@@ -4,7 +4,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { jobs } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { JobMessage, JobType } from "../../shared/jobs.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { type JobHandler, jobHandlers } from "./handlers.ts";
 
 /**

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { jobs } from "../../db/schema.ts";
 import { requireAdmin } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";

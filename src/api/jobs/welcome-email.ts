@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { users, type JobRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { mailSender } from "../mail/sender.ts";
 
 const escapeHtml = (text: string) =>

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { outbox } from "../../db/schema.ts";
 import { requireAdmin } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { pageQuery, readQuery } from "../validation.ts";

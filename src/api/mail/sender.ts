@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { outbox } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 
 export type Mail = { to: string; subject: string; text: string; html: string };
 

@@ -5,12 +5,12 @@ import { and, eq, inArray } from "drizzle-orm";
 import { roomMembers, users, type Room, type RoomRole as MemberRole, type User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { roomStub } from "../../rooms/stub.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
-import { database } from "../db.ts";
-import { accessFor, principalForUser } from "./access.ts";
+import { presenceStub } from "../../presence/stub.ts";
+import { database } from "../../core/db.ts";
+import { accessFor, actorFor } from "../../core/access.ts";
 
 export async function applyLiveAccess(env: Env, room: Room, user: User, role: MemberRole | null): Promise<void> {
-  const access = accessFor(room, role, principalForUser(user));
+  const access = accessFor(room, role, actorFor(user));
   const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
 }

@@ -3,7 +3,7 @@
 import type { AppContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { idParams, readParams } from "../validation.ts";
-import { type RoomAccess, roomAccess } from "./access.ts";
+import { type RoomAccess, roomAccess } from "../../core/access.ts";
 
 export async function viewableRoom(c: AppContext): Promise<RoomAccess> {
   const { id } = readParams(c, idParams);

@@ -6,13 +6,13 @@ import { z } from "zod";
 import { roomMembers, users } from "../../db/schema.ts";
 import { shownName } from "../../shared/display-name.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
 import { invite, MAX_PENDING_PER_ROOM } from "../invitations/store.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
 import { applyLiveAccess, applyMemberRemoval } from "./live-access.ts";
-import { memberRole } from "./access.ts";
+import { memberRole } from "../../core/access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 
 export const membersRoutes = new Hono<AppEnv>();

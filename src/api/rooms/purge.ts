@@ -4,10 +4,10 @@
 import { eq } from "drizzle-orm";
 import { files, rooms, snapshots } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import { roomChannel } from "../../shared/chat-protocol.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 
 export async function purgeRoom(env: Env, roomId: string): Promise<void> {
   const db = database(env);

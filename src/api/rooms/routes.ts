@@ -6,7 +6,7 @@ import { roomMembers, rooms } from "../../db/schema.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requirePrincipal, requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { pageQuery, readJson, readQuery } from "../validation.ts";

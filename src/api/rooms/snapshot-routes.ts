@@ -15,7 +15,7 @@ import {
 } from "../../rooms/snapshots.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import type { AppContext, AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";

@@ -11,7 +11,7 @@ import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema, parseWith } from "../validation.ts";
-import { roomAccess } from "./access.ts";
+import { roomAccess } from "../../core/access.ts";
 
 export const roomSocketRoutes = new Hono<AppEnv>();
 

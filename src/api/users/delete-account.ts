@@ -5,7 +5,7 @@ import { and, asc, eq, ne } from "drizzle-orm";
 import { files, roomMembers, rooms, users } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { closeSockets } from "../auth/revoke.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { purgeRoom } from "../rooms/purge.ts";
 
 export async function deleteAccount(env: Env, userId: string): Promise<void> {

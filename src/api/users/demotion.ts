@@ -4,9 +4,9 @@
 // flag and every room channel and view they may no longer see.
 import type { User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
-import { presenceStub } from "../../rooms/presence/stub.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { userSocketsStub } from "../../rooms/user-sockets.ts";
-import { loadRoom, memberRole } from "../rooms/access.ts";
+import { loadRoom, memberRole } from "../../core/access.ts";
 import { applyLiveAccess } from "../rooms/live-access.ts";
 
 export async function applyDemotion(env: Env, user: User): Promise<void> {

@@ -7,7 +7,7 @@ import { requireAdmin, requireSelfOrAdmin } from "../auth/guards.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { revokeOtherCredentials } from "../auth/revoke.ts";
 import type { AppEnv } from "../context.ts";
-import { database, isUniqueViolation } from "../db.ts";
+import { database, isUniqueViolation } from "../../core/db.ts";
 import { ApiError, conflict, forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { newerThan, pageOf, readCursor } from "../pagination.ts";

@@ -3,7 +3,7 @@
 import type { Env } from "../../env.ts";
 import { welcomeJobId } from "../../workflows/onboarding.ts";
 import { startOnboarding } from "../../workflows/start.ts";
-import { enqueueJob } from "../jobs/enqueue.ts";
+import { enqueueJob } from "../../core/jobs.ts";
 
 /** Returns the onboarding instance id (the client follows its progress), or null if it did not start. */
 export async function afterSignup(env: Env, userId: string): Promise<string | null> {

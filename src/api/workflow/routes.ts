@@ -7,7 +7,7 @@ import { ONBOARDING_STEPS } from "../../workflows/onboarding.ts";
 import { startOnboarding, userIdOfInstance } from "../../workflows/start.ts";
 import { requirePrincipal, requireSelfOrAdmin } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
-import { database } from "../db.ts";
+import { database } from "../../core/db.ts";
 import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";

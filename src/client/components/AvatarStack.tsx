@@ -2,7 +2,7 @@
 import { useMemo } from "react";
 import { useOnline } from "../hooks/useChat.ts";
 import type { AwarenessUser } from "../hooks/useAwarenessUsers.ts";
-import { initials } from "../lib/colour.ts";
+import { initials } from "../lib/initials.ts";
 
 export function AvatarStack({ roomId, editing }: { roomId: string; editing: AwarenessUser[] }) {
   const online = useOnline();

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "re
 import { MAX_MESSAGE_CHARS } from "../../shared/chat-protocol.ts";
 import { shownName } from "../../shared/display-name.ts";
 import { useRoomChat } from "../hooks/useRoomChat.ts";
-import { colourFor } from "../lib/colour.ts";
+import { colourFor } from "../../shared/colour.ts";
 
 export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
   const chat = useRoomChat(roomId, myId);

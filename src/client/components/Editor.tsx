@@ -6,7 +6,7 @@ import { EditorContent, useEditor } from "@tiptap/react";
 import { useEffect } from "react";
 import { extensions } from "../../shared/editor/extensions.ts";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
-import { colourFor } from "../lib/colour.ts";
+import { colourFor } from "../../shared/colour.ts";
 import type { RoomConnection } from "../lib/room-connection.ts";
 import type { User } from "../lib/types.ts";
 

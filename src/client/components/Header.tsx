@@ -1,6 +1,7 @@
 import { useSession } from "../hooks/useSession.ts";
 import { useToast } from "../hooks/useToast.ts";
-import { colourFor, initials } from "../lib/colour.ts";
+import { colourFor } from "../../shared/colour.ts";
+import { initials } from "../lib/initials.ts";
 import { navigate } from "../lib/route.ts";
 
 export function Header() {

@@ -1,9 +1,9 @@
 // The Worker's view of the presence object: its RPC methods, typed by hand like roomStub
 // (inferring them through partyserver's generics is slow and brittle).
-import type { Env } from "../../env.ts";
-import type { Channel } from "../../shared/chat-protocol.ts";
-import type { ClosedSockets, Revocation } from "../credential.ts";
-import type { PostResult } from "../presence.ts";
+import type { Env } from "../env.ts";
+import type { Channel } from "../shared/chat-protocol.ts";
+import type { ClosedSockets, Revocation } from "../core/credential.ts";
+import type { PostResult } from "./presence.ts";
 import type { Author, Page } from "./messages.ts";
 import type { RosterEntry } from "./roster.ts";
 

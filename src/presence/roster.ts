@@ -1,9 +1,9 @@
 // Who is online, derived from the live connections: one entry per user however many tabs
 // they have open, redacted per recipient so nobody learns of private rooms they cannot see.
 import type { Connection } from "partyserver";
-import type { PresenceUser } from "../../shared/chat-protocol.ts";
-import type { Credential } from "../credential.ts";
-import { colourFor } from "./colour.ts";
+import type { PresenceUser } from "../shared/chat-protocol.ts";
+import type { Credential } from "../core/credential.ts";
+import { colourFor } from "../shared/colour.ts";
 
 /** Per-connection state, kept in the socket attachment (<= 16 KiB) so it survives hibernation. */
 export type ConnState = {

@@ -1,8 +1,8 @@
 // Chat history in the presence object's SQLite: every message is written here before it is
 // broadcast, paged back newest-first by `seq`, and trimmed to the newest HISTORY_PER_CHANNEL
 // per channel in the same transaction that inserts (no unbounded growth, no second write).
-import type { Channel, ChatMessage } from "../../shared/chat-protocol.ts";
-import { newId } from "../../shared/crypto.ts";
+import type { Channel, ChatMessage } from "../shared/chat-protocol.ts";
+import { newId } from "../shared/crypto.ts";
 
 /** Retention: the newest 10,000 messages of each channel; older ones are deleted for good. */
 export const HISTORY_PER_CHANNEL = 10_000;

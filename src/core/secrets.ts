@@ -1,6 +1,6 @@
 // Session ids and API tokens are stored as HMAC-SHA256(SESSION_SECRET, value):
 // a leaked database cannot be replayed as cookies or tokens without the secret too.
-import { toHex } from "../../shared/crypto.ts";
+import { toHex } from "../shared/crypto.ts";
 
 const keys = new Map<string, Promise<CryptoKey>>();
 

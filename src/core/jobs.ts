@@ -1,11 +1,11 @@
 // Every job is a row in D1 first (so admins can see it and retries are tracked),
 // then a small queue message pointing at that row.
 import { eq } from "drizzle-orm";
-import type { Env } from "../../env.ts";
-import { jobs } from "../../db/schema.ts";
-import type { JobType } from "../../shared/jobs.ts";
-import { newId } from "../../shared/crypto.ts";
-import { database } from "../db.ts";
+import type { Env } from "../env.ts";
+import { jobs } from "../db/schema.ts";
+import type { JobType } from "../shared/jobs.ts";
+import { newId } from "../shared/crypto.ts";
+import { database } from "./db.ts";
 
 /**
  * Pass a stable `id` to make enqueueing itself idempotent (a retried workflow step):

@@ -1,6 +1,6 @@
 // Per-user limits of the presence object, configurable per deployment through plain-text vars
 // like the rooms' (src/rooms/limits.ts); the benchmarks lift them to measure the object itself.
-import type { Env } from "../../env.ts";
+import type { Env } from "../env.ts";
 import { FRAME_BURST, FRAMES_PER_SECOND } from "./rate-limit.ts";
 
 /** Chat sockets per user (tabs, scripts); one more closes the oldest, so a reload never locks anyone out. */

@@ -1,19 +1,19 @@
 // Room checks made from inside the presence object. The Worker authenticates the socket once,
 // but it is not consulted per frame, so at subscribe, view and send the object asks D1 itself
-// with the same rules as every room route (src/api/rooms/access.ts). A fresh read each time
+// with the same rules as every room route (src/core/access.ts). A fresh read each time
 // means removing a member takes effect on their next subscribe or send, not their next login.
 import { eq } from "drizzle-orm";
-import { roomMembers, users } from "../../db/schema.ts";
-import type { Env } from "../../env.ts";
-import { principalForUser, roomAccess } from "../../api/rooms/access.ts";
-import { database } from "../../api/db.ts";
+import { roomMembers, users } from "../db/schema.ts";
+import type { Env } from "../env.ts";
+import { actorFor, roomAccess } from "../core/access.ts";
+import { database } from "../core/db.ts";
 
 export type RoomView = { canView: boolean; public: boolean };
 
 export async function roomViewFor(env: Env, userId: string, roomId: string): Promise<RoomView> {
   const [user] = await database(env).select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) return { canView: false, public: false };
-  const access = await roomAccess(env, roomId, principalForUser(user));
+  const access = await roomAccess(env, roomId, actorFor(user));
   return { canView: access?.canView ?? false, public: access?.room.visibility === "public" };
 }
 

@@ -1,22 +1,23 @@
 // The global presence Durable Object (one instance, named "global"): who is online, which
 // room each tab views, and chat. It only wires sockets, storage and alarms together; the
-// protocol, history, grace period and access checks live in src/rooms/presence/.
+// protocol, history, grace period and access checks live beside it in src/presence/.
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Env } from "../env.ts";
 import { ChatCloseCode } from "../shared/chat-close-codes.ts";
 import { type Channel, type ChatMessage, channelRoom, parseClientFrame, roomChannel } from "../shared/chat-protocol.ts";
-import { type ClosedSockets, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "./credential.ts";
-import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./presence/access.ts";
-import * as chat from "./presence/chat.ts";
-import { PresenceCoalescer } from "./presence/coalesce.ts";
-import { send, presenceChange } from "./presence/fanout.ts";
-import { LEAVE_GRACE_MS, PendingLeaves } from "./presence/grace.ts";
-import { claimedIdentity, type Identity, verifiedIdentity } from "./presence/identity.ts";
-import { type Author, MessageStore, type Page } from "./presence/messages.ts";
-import { type PresenceLimits, presenceLimits } from "./presence/limits.ts";
-import { RateLimiter } from "./presence/rate-limit.ts";
-import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./presence/roster.ts";
-import { migrate } from "./presence/schema.ts";
+import { type ClosedSockets, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
+import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./access.ts";
+import * as chat from "./chat.ts";
+import { PresenceCoalescer } from "./coalesce.ts";
+import { send, presenceChange } from "./fanout.ts";
+import { LEAVE_GRACE_MS, PendingLeaves } from "./grace.ts";
+import { claimedIdentity, type Identity, verifiedIdentity } from "../core/identity.ts";
+import { type Author, MessageStore, type Page } from "./messages.ts";
+import { type PresenceLimits, presenceLimits } from "./limits.ts";
+import { RateLimiter } from "../core/token-bucket.ts";
+import { RATE_BURST, RATE_PER_SECOND } from "./rate-limit.ts";
+import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./roster.ts";
+import { migrate } from "./schema.ts";
 
 /** A socket may send this many malformed frames (each answered with an error) before it is closed. */
 export const MAX_BAD_FRAMES = 20;
@@ -30,7 +31,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   static options = { hibernate: true };
 
   readonly messages: MessageStore;
-  readonly limiter = new RateLimiter();
+  readonly limiter = new RateLimiter(RATE_BURST, RATE_PER_SECOND);
   readonly limits: PresenceLimits;
   /** Every frame, per user, whatever its type (rate-limit.ts). */
   readonly frameBudget: RateLimiter;
@@ -57,7 +58,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   // --- connection lifecycle ------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    // Only upgrades signed by the Worker become connections (see presence/identity.ts).
+    // Only upgrades signed by the Worker become connections (see src/core/identity.ts).
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket" && !(await verifiedIdentity(this.env, request.headers))) {
       return Response.json({ error: { code: "unauthorized", message: "Connect through /api/chat." } }, { status: 401 });
     }

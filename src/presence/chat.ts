@@ -10,11 +10,11 @@ import {
   MAX_PAGE,
   MAX_SUBSCRIPTIONS,
   type ServerFrame,
-} from "../../shared/chat-protocol.ts";
+} from "../shared/chat-protocol.ts";
 import type { RoomView } from "./access.ts";
 import { send, toChannel } from "./fanout.ts";
 import type { Author, MessageStore } from "./messages.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { RateLimiter } from "../core/token-bucket.ts";
 import type { ConnState } from "./roster.ts";
 
 export const SUBSCRIBE_PAGE = 50;

@@ -1,7 +1,7 @@
 // Sending frames: to one socket, to a channel's subscribers, or a presence change to everyone
 // (redacted per recipient). Sends to a socket that is already closing are ignored.
 import type { Connection } from "partyserver";
-import type { Channel, ServerFrame } from "../../shared/chat-protocol.ts";
+import type { Channel, ServerFrame } from "../shared/chat-protocol.ts";
 import { redact, type RosterEntry, stateOf, type Viewer } from "./roster.ts";
 
 export function send(connection: Connection, frame: ServerFrame): void {

@@ -1,10 +1,10 @@
 // Who a presence connection belongs to. Only the Worker authenticates users; it forwards the
 // verified identity in x-roomful-* headers signed with SESSION_SECRET, so the object trusts
 // them no matter which route (or a future generic /parties/* forwarder) the request came by.
-import type { Env } from "../../env.ts";
-import { hashSecret } from "../../api/auth/secrets.ts";
-import { timingSafeEqual } from "../../shared/crypto.ts";
-import { type Credential, parseCredential } from "../credential.ts";
+import type { Env } from "../env.ts";
+import { hashSecret } from "./secrets.ts";
+import { timingSafeEqual } from "../shared/crypto.ts";
+import { type Credential, parseCredential } from "./credential.ts";
 
 /** `credential`: the session or token the socket was opened with, so revoking it closes the socket. */
 export type Identity = { id: string; name: string; isAdmin: boolean; credential: Credential };

@@ -4,10 +4,9 @@
 //                 for signed-in users without a role (an explicit role always wins over it).
 //   admins:       everything.
 import { and, eq } from "drizzle-orm";
-import { roomMembers, rooms, type Room, type RoomRole, type User } from "../../db/schema.ts";
-import type { Env } from "../../env.ts";
-import type { Principal } from "../auth/principal.ts";
-import { database } from "../db.ts";
+import { roomMembers, rooms, type Room, type RoomRole, type User } from "../db/schema.ts";
+import type { Env } from "../env.ts";
+import { database } from "./db.ts";
 
 export type RoomAccess = {
   room: Room;
@@ -33,12 +32,15 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
   return row?.role ?? null;
 }
 
-/** A user's access as if they asked themselves: for re-checking someone who is not the caller. */
-export function principalForUser(user: User): Principal {
-  return { user, isAdmin: user.role === "admin", via: "session", scopes: new Set() };
+/** Who is asking, as far as room access goes (an HTTP principal is one; so is any user). */
+export type Actor = { user: User | null; isAdmin: boolean };
+
+/** A user as an actor: for re-checking someone who is not the caller (a Durable Object, a member change). */
+export function actorFor(user: User): Actor {
+  return { user, isAdmin: user.role === "admin" };
 }
 
-export function accessFor(room: Room, role: RoomRole | null, principal: Principal | null): RoomAccess {
+export function accessFor(room: Room, role: RoomRole | null, principal: Actor | null): RoomAccess {
   if (principal?.isAdmin) return { room, role, canView: true, canEdit: true, canManage: true };
   const signedIn = Boolean(principal?.user);
   const isMember = role !== null;
@@ -50,7 +52,7 @@ export function accessFor(room: Room, role: RoomRole | null, principal: Principa
 }
 
 /** The caller's access to a room, or null when the room does not exist. */
-export async function roomAccess(env: Env, roomId: string, principal: Principal | null): Promise<RoomAccess | null> {
+export async function roomAccess(env: Env, roomId: string, principal: Actor | null): Promise<RoomAccess | null> {
   const room = await loadRoom(env, roomId);
   if (!room) return null;
   const role = principal?.user ? await memberRole(env, roomId, principal.user.id) : null;
