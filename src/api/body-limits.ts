@@ -31,7 +31,7 @@ const ROUTE_CAPS: Array<{ method: string; path: RegExp; cap: Cap }> = [
   { method: "PUT", path: /^\/api\/rooms\/[^/]+\/document\/?$/, cap: MAX_DOCUMENT_BYTES },
   { method: "POST", path: /^\/api\/rooms\/[^/]+\/document\/append\/?$/, cap: MAX_DOCUMENT_BYTES },
   { method: "PUT", path: /^\/api\/cache\/[^/]+\/?$/, cap: MAX_CACHE_VALUE_BYTES },
-  // Deleting your own account takes { currentPassword } (src/api/users/routes.ts).
+  // Deleting your own account takes { currentPassword } (src/api/users/user-routes.ts).
   { method: "DELETE", path: /^\/api\/users\/[^/]+\/?$/, cap: MAX_JSON_BYTES },
 ];
 

@@ -213,7 +213,7 @@ export class Room extends YServer {
 
   async onConnect(connection: RoomConnection, ctx: ConnectionContext): Promise<void> {
     // The Worker authorized this connection and set these headers itself, stripping any
-    // the client sent; nothing else reaches the object (see src/api/rooms/socket.ts).
+    // the client sent; nothing else reaches the object (see src/api/rooms/room-socket-routes.ts).
     const headers = ctx.request.headers;
     const role = headers.get(TRUSTED_HEADERS.role) as RoomRole | null;
     const userId = headers.get(TRUSTED_HEADERS.userId);

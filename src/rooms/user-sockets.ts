@@ -1,6 +1,6 @@
 // One small object per user (named by the user's id): the rooms where that user has opened a
 // room socket, so a revocation knows which Room objects to ask to close them. The Worker notes
-// a room before each upgrade (src/api/rooms/socket.ts). An entry whose room no longer holds
+// a room before each upgrade (src/api/rooms/room-socket-routes.ts). An entry whose room no longer holds
 // the user's sockets is harmless, and the next revocation that finds none there prunes it.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";

@@ -20,7 +20,7 @@ import { ApiError, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
-import { formatQuery, renderState } from "./document.ts";
+import { formatQuery, renderState } from "./document-routes.ts";
 import { editableRoom, managedRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
 

@@ -16,7 +16,7 @@ import { contentDisposition, presentFile, servedType } from "./present.ts";
 import { parseRange } from "./range.ts";
 import { canSeeFile, deleteFileRow, loadFile } from "./store.ts";
 
-export const filesRoutes = new Hono<AppEnv>();
+export const fileRoutes = new Hono<AppEnv>();
 
 const listQuery = pageQuery.extend({ roomId: z.string().uuid().optional() });
 
@@ -43,7 +43,7 @@ documentRoute({
   query: listQuery,
   responses: { 200: "{ files, nextCursor }", 404: "Room not found" },
 });
-filesRoutes.get("/", async (c) => {
+fileRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
   const { roomId, limit, cursor } = readQuery(c, listQuery);
   const after = readCursor(cursor);
@@ -77,7 +77,7 @@ documentRoute({
   auth: "public files: anyone; private: owner, room members, admins",
   responses: { 200: "The bytes", 206: "A byte range", 304: "Not modified", 404: "Not found", 416: "Bad range" },
 });
-filesRoutes.get("/:id", async (c) => {
+fileRoutes.get("/:id", async (c) => {
   const file = await visibleFile(c);
   const range = parseRange(c.req.header("range"), file.size);
   if (range === "unsatisfiable") {
@@ -117,7 +117,7 @@ documentRoute({
   auth: "as for the download",
   responses: { 200: "{ file }", 404: "Not found" },
 });
-filesRoutes.get("/:id/meta", async (c) => c.json({ file: presentFile(await visibleFile(c)) }));
+fileRoutes.get("/:id/meta", async (c) => c.json({ file: presentFile(await visibleFile(c)) }));
 
 documentRoute({
   method: "get",
@@ -126,7 +126,7 @@ documentRoute({
   auth: "as for the download",
   responses: { 200: "image/png", 404: "Not found or no thumbnail (yet)" },
 });
-filesRoutes.get("/:id/thumbnail", async (c) => {
+fileRoutes.get("/:id/thumbnail", async (c) => {
   const file = await visibleFile(c);
   const object = file.thumbnailKey ? await c.env.STORAGE.get(file.thumbnailKey) : null;
   if (!object) throw notFound("Thumbnail");
@@ -148,7 +148,7 @@ documentRoute({
   auth: "the owner or an admin",
   responses: { 204: "Deleted", 403: "Not the owner", 404: "Not found" },
 });
-filesRoutes.delete("/:id", async (c) => {
+fileRoutes.delete("/:id", async (c) => {
   const file = await visibleFile(c);
   const principal = requirePrincipal(c);
   if (!principal.isAdmin && principal.user?.id !== file.ownerId) throw forbidden("Only the owner may delete a file.");

@@ -15,7 +15,7 @@ import { applyLiveAccess, applyMemberRemoval } from "./live-access.ts";
 import { memberRole } from "../../core/access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 
-export const membersRoutes = new Hono<AppEnv>();
+export const memberRoutes = new Hono<AppEnv>();
 
 const role = z.enum(["owner", "editor", "viewer"]);
 const addMemberBody = z
@@ -30,7 +30,7 @@ documentRoute({
   auth: "anyone who may view the room",
   responses: { 200: "{ members }" },
 });
-membersRoutes.get("/:id/members", async (c) => {
+memberRoutes.get("/:id/members", async (c) => {
   const access = await viewableRoom(c);
   const rows = await database(c.env)
     .select({ userId: users.id, name: users.name, email: users.email, role: roomMembers.role, createdAt: roomMembers.createdAt })
@@ -63,7 +63,7 @@ documentRoute({
     429: `More than ${MAX_PENDING_PER_ROOM} pending invitations`,
   },
 });
-membersRoutes.post("/:id/members", async (c) => {
+memberRoutes.post("/:id/members", async (c) => {
   const access = await managedRoom(c);
   const body = await readJson(c, addMemberBody);
   const db = database(c.env);
@@ -98,7 +98,7 @@ documentRoute({
   auth: "owner, admin, or the member themselves",
   responses: { 204: "Removed", 404: "Not a member", 409: "Would leave the room without an owner" },
 });
-membersRoutes.delete("/:id/members/:userId", async (c) => {
+memberRoutes.delete("/:id/members/:userId", async (c) => {
   const { userId } = readParams(c, memberParams);
   const access = await viewableRoom(c);
   const isSelf = c.get("principal")?.user?.id === userId;

@@ -8,10 +8,10 @@ import { requirePrincipal } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { tooManyRequests } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
-import { viewableRoom } from "../rooms/load.ts";
+import { viewableRoom } from "./load.ts";
 import { readJson, readQuery } from "../validation.ts";
 
-export const roomMessagesRoutes = new Hono<AppEnv>();
+export const messageRoutes = new Hono<AppEnv>();
 
 const pageQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
@@ -28,7 +28,7 @@ documentRoute({
   query: pageQuery,
   responses: { 200: "{ messages (oldest first), nextBefore }", 404: "No such room, or not yours to see" },
 });
-roomMessagesRoutes.get("/:id/messages", async (c) => {
+messageRoutes.get("/:id/messages", async (c) => {
   const access = await viewableRoom(c);
   const { before, limit } = readQuery(c, pageQuery);
   return c.json(await presenceStub(c.env).history(roomChannel(access.room.id), before, limit));
@@ -42,7 +42,7 @@ documentRoute({
   body: postBody,
   responses: { 201: "{ message }", 404: "No such room, or not yours to see", 429: "Rate limited" },
 });
-roomMessagesRoutes.post("/:id/messages", async (c) => {
+messageRoutes.post("/:id/messages", async (c) => {
   const principal = requirePrincipal(c);
   const access = await viewableRoom(c);
   const { body } = await readJson(c, postBody);

@@ -10,9 +10,9 @@ import { database } from "../../core/db.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idParams, readJson, readParams } from "../validation.ts";
-import { requireSession, requireUser } from "./guards.ts";
-import { TOKEN_PREFIX, TOKEN_SCOPES } from "./principal.ts";
-import { closeSockets } from "./revoke.ts";
+import { requireSession, requireUser } from "../auth/guards.ts";
+import { TOKEN_PREFIX, TOKEN_SCOPES } from "../auth/principal.ts";
+import { closeSockets } from "../auth/revoke.ts";
 import { hashSecret } from "../../core/secrets.ts";
 
 export const tokenRoutes = new Hono<AppEnv>();

@@ -18,7 +18,7 @@ import { deleteAccount } from "./delete-account.ts";
 import { deleteAccountBody, signupBody, updateUserBody } from "./schemas.ts";
 import { afterSignup } from "./signup-hooks.ts";
 
-export const usersRoutes = new Hono<AppEnv>();
+export const userRoutes = new Hono<AppEnv>();
 
 documentRoute({
   method: "post",
@@ -28,7 +28,7 @@ documentRoute({
   body: signupBody,
   responses: { 201: "{ user, onboarding: { instanceId } | null }", 400: "Invalid body", 409: "Email already registered" },
 });
-usersRoutes.post("/", async (c) => {
+userRoutes.post("/", async (c) => {
   const body = await readJson(c, signupBody);
   const now = Date.now();
   const user = {
@@ -58,7 +58,7 @@ documentRoute({
   query: pageQuery,
   responses: { 200: "{ users, nextCursor }", 403: "Not an admin" },
 });
-usersRoutes.get("/", async (c) => {
+userRoutes.get("/", async (c) => {
   requireAdmin(c);
   const { limit, cursor } = readQuery(c, pageQuery);
   const after = readCursor(cursor);
@@ -87,7 +87,7 @@ documentRoute({
   auth: "the user or an admin",
   responses: { 200: "{ user }", 403: "Someone else's account", 404: "No such user" },
 });
-usersRoutes.get("/:id", async (c) => {
+userRoutes.get("/:id", async (c) => {
   const { id } = readParams(c, idParams);
   requireSelfOrAdmin(c, id);
   return c.json({ user: presentUser(await findUser(c, id)) });
@@ -101,7 +101,7 @@ documentRoute({
   body: updateUserBody,
   responses: { 200: "{ user }", 403: "Not allowed", 404: "No such user", 409: "Email taken" },
 });
-usersRoutes.patch("/:id", async (c) => {
+userRoutes.patch("/:id", async (c) => {
   const { id } = readParams(c, idParams);
   const principal = requireSelfOrAdmin(c, id);
   const body = await readJson(c, updateUserBody);
@@ -142,7 +142,7 @@ documentRoute({
   body: deleteAccountBody,
   responses: { 204: "Deleted", 400: "Invalid body", 403: "Not allowed or wrong password", 404: "No such user", 415: "Yourself: no JSON body" },
 });
-usersRoutes.delete("/:id", async (c) => {
+userRoutes.delete("/:id", async (c) => {
   const { id } = readParams(c, idParams);
   const principal = requireSelfOrAdmin(c, id);
   const user = await findUser(c, id);

@@ -1,8 +1,8 @@
 // /api/health: real round-trips to D1, KV and R2, so a broken binding shows up here.
 import { Hono } from "hono";
-import type { AppEnv } from "./context.ts";
-import { documentRoute } from "./openapi.ts";
-import { APP_VERSION } from "../shared/version.ts";
+import type { AppEnv } from "../context.ts";
+import { documentRoute } from "../openapi.ts";
+import { APP_VERSION } from "../../shared/version.ts";
 
 export const healthRoutes = new Hono<AppEnv>();
 

@@ -11,7 +11,7 @@ import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { pageQuery, readParams, readQuery } from "../validation.ts";
 
-export const jobsRoutes = new Hono<AppEnv>();
+export const jobRoutes = new Hono<AppEnv>();
 
 const listQuery = pageQuery.extend({
   type: z.enum(["welcome-email", "process-file"]).optional(),
@@ -28,7 +28,7 @@ documentRoute({
   query: listQuery,
   responses: { 200: "{ jobs, nextCursor }", 403: "Not an admin" },
 });
-jobsRoutes.get("/", async (c) => {
+jobRoutes.get("/", async (c) => {
   requireAdmin(c);
   const { type, status, limit, cursor } = readQuery(c, listQuery);
   const after = readCursor(cursor);
@@ -55,7 +55,7 @@ documentRoute({
   auth: "admin",
   responses: { 200: "{ job }", 404: "Not found" },
 });
-jobsRoutes.get("/:id", async (c) => {
+jobRoutes.get("/:id", async (c) => {
   requireAdmin(c);
   const { id } = readParams(c, jobParams);
   const [job] = await database(c.env).select().from(jobs).where(eq(jobs.id, id)).limit(1);

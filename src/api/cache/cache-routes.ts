@@ -26,7 +26,7 @@ const putQuery = z.object({
 
 /**
  * Admins (signed in, or the bootstrap token), or a token with the "cache" scope, which only
- * admins can mint (src/api/auth/token-routes.ts): the cache is one namespace shared by admin
+ * admins can mint (src/api/tokens/token-routes.ts): the cache is one namespace shared by admin
  * scripts, so an ordinary user must not be able to write into it. An admin's token without
  * the scope is refused: scripts get only what they were given. The token's owner must still be
  * an admin at each use (read fresh from D1 with the token): demotion ends a cache token's reach.

@@ -17,7 +17,7 @@ import { purgeRoom } from "./purge.ts";
 import { roomQuotaExceeded, roomQuotaOf } from "../quotas.ts";
 import { insertRoomWithinQuota } from "./create-room.ts";
 
-export const roomsRoutes = new Hono<AppEnv>();
+export const roomRoutes = new Hono<AppEnv>();
 
 const roomName = z.string().trim().min(1).max(100);
 const createRoomBody = z.strictObject({
@@ -37,7 +37,7 @@ documentRoute({
   body: createRoomBody,
   responses: { 201: "{ room }", 429: "quota_exceeded: you own MAX_ROOMS_PER_USER rooms already (admins exempt)" },
 });
-roomsRoutes.post("/", async (c) => {
+roomRoutes.post("/", async (c) => {
   const { user } = requireUser(c);
   const body = await readJson(c, createRoomBody);
   const now = Date.now();
@@ -56,7 +56,7 @@ documentRoute({
   query: pageQuery,
   responses: { 200: "{ rooms, nextCursor }" },
 });
-roomsRoutes.get("/", async (c) => {
+roomRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
   const { limit, cursor } = readQuery(c, pageQuery);
   const after = readCursor(cursor);
@@ -85,7 +85,7 @@ documentRoute({
   auth: "anyone who may view the room",
   responses: { 200: "{ room, access }", 404: "No such room, or not yours to see" },
 });
-roomsRoutes.get("/:id", async (c) => {
+roomRoutes.get("/:id", async (c) => {
   const access = await viewableRoom(c);
   return c.json({
     room: presentRoom(access.room, access.role),
@@ -101,7 +101,7 @@ documentRoute({
   body: updateRoomBody,
   responses: { 200: "{ room }", 403: "Not the owner", 404: "No such room" },
 });
-roomsRoutes.patch("/:id", async (c) => {
+roomRoutes.patch("/:id", async (c) => {
   const access = await managedRoom(c);
   const body = await readJson(c, updateRoomBody);
   const [room] = await database(c.env)
@@ -120,7 +120,7 @@ documentRoute({
   auth: "owner or admin",
   responses: { 204: "Deleted", 403: "Not the owner", 404: "No such room" },
 });
-roomsRoutes.delete("/:id", async (c) => {
+roomRoutes.delete("/:id", async (c) => {
   const access = await managedRoom(c);
   await purgeRoom(c.env, access.room.id);
   return c.body(null, 204);
