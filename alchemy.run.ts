@@ -11,9 +11,25 @@ import {
   R2Bucket,
   Workflow,
 } from "alchemy/cloudflare";
+import {
+  COMPATIBILITY_DATE,
+  COMPATIBILITY_FLAGS,
+  CRON_SCHEDULES,
+  DEAD_LETTER_CONSUMER,
+  DEAD_LETTER_QUEUE,
+  DURABLE_OBJECTS,
+  deploymentVars,
+  JOB_QUEUE,
+  jobConsumer,
+  ONBOARDING_WORKFLOW,
+} from "./src/core/deployment.ts";
 import type { JobMessage } from "./src/shared/jobs.ts";
 
 const app = await alchemy("roomful");
+
+// Plain-text vars (src/core/config.ts): each from the environment when set, else its default;
+// a bad value stops the deploy here.
+const vars = deploymentVars({ ...process.env, APP_ENV: app.local ? "development" : "production" });
 
 // Stage-specific names keep a personal dev stage apart from production.
 const named = (base: string) => `roomful-${base}-${app.stage}`;
@@ -27,24 +43,18 @@ export const storage = await R2Bucket("storage", { name: named("storage") });
 export const cache = await KVNamespace("cache", { title: named("cache") });
 
 // --- async work -----------------------------------------------------------
-// alchemy 0.94 in dev only wires producer and consumer together when a
-// queue's name equals its id, so both queues use their id as their name.
-export const deadLetters = await Queue("roomful-jobs-dlq", { name: "roomful-jobs-dlq" });
-export const jobs = await Queue<JobMessage>("roomful-jobs", { name: "roomful-jobs" });
+export const deadLetters = await Queue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
+export const jobs = await Queue<JobMessage>(JOB_QUEUE, { name: JOB_QUEUE });
 
-export const onboarding = Workflow("onboarding", {
-  workflowName: named("onboarding"),
-  className: "OnboardingWorkflow",
+export const onboarding = Workflow(ONBOARDING_WORKFLOW.name, {
+  workflowName: named(ONBOARDING_WORKFLOW.name),
+  className: ONBOARDING_WORKFLOW.className,
 });
 
 // --- realtime objects (SQLite-backed Durable Objects) ----------------------
-export const rooms = DurableObjectNamespace("room", { className: "Room", sqlite: true });
-export const presence = DurableObjectNamespace("presence", {
-  className: "Presence",
-  sqlite: true,
-});
-// One per user: the rooms where they have open sockets, so revoking a credential reaches them.
-export const userSockets = DurableObjectNamespace("user-sockets", { className: "UserSockets", sqlite: true });
+export const rooms = DurableObjectNamespace("room", { className: DURABLE_OBJECTS.ROOM, sqlite: true });
+export const presence = DurableObjectNamespace("presence", { className: DURABLE_OBJECTS.PRESENCE, sqlite: true });
+export const userSockets = DurableObjectNamespace("user-sockets", { className: DURABLE_OBJECTS.USER_SOCKETS, sqlite: true });
 
 // --- the website: Bun-built React client + the API Worker -----------------
 export const website = await BunSPA("website", {
@@ -53,14 +63,11 @@ export const website = await BunSPA("website", {
   // Bun.build with the Tailwind plugin (the default `bun build` CLI cannot load plugins).
   build: "bun scripts/build-client.ts dist/client",
   entrypoint: "src/api/index.ts",
-  compatibilityDate: "2026-07-01",
-  // no_web_socket_compression: see scripts/local/bindings.ts.
-  compatibilityFlags: ["nodejs_compat", "no_web_socket_compression"],
+  compatibilityDate: COMPATIBILITY_DATE,
+  compatibilityFlags: COMPATIBILITY_FLAGS,
   url: true,
   observability: { enabled: true },
-  // Hourly housekeeping (src/api/scheduled.ts): sweeps abandoned resumable uploads.
-  // The same schedule is in scripts/local/bindings.ts for the local runtimes.
-  crons: ["17 * * * *"],
+  crons: CRON_SCHEDULES,
   bindings: {
     DB: db,
     STORAGE: storage,
@@ -72,44 +79,12 @@ export const website = await BunSPA("website", {
     ONBOARDING: onboarding,
     SESSION_SECRET: alchemy.secret(process.env.SESSION_SECRET),
     ADMIN_TOKEN: alchemy.secret(process.env.ADMIN_TOKEN),
-    APP_ENV: app.local ? "development" : "production",
-    // Browser origins allowed to call the API with credentials (comma-separated).
-    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? "",
-    // Largest single-request upload (POST /api/upload); bigger files use the multipart flow.
-    // Room limits (src/rooms/limits.ts explains the 4 MiB document default).
-    ROOM_MAX_MESSAGE_BYTES: process.env.ROOM_MAX_MESSAGE_BYTES ?? String(1024 * 1024),
-    ROOM_MAX_DOCUMENT_BYTES: process.env.ROOM_MAX_DOCUMENT_BYTES ?? String(4 * 1024 * 1024),
-    ROOM_FRAME_BURST: process.env.ROOM_FRAME_BURST ?? "500",
-    ROOM_FRAMES_PER_SECOND: process.env.ROOM_FRAMES_PER_SECOND ?? "100",
-    // Presence & chat, per user (src/presence/limits.ts): sockets, then a frame budget.
-    CHAT_SOCKETS_PER_USER: process.env.CHAT_SOCKETS_PER_USER ?? "8",
-    CHAT_FRAME_BURST: process.env.CHAT_FRAME_BURST ?? "60",
-    CHAT_FRAMES_PER_SECOND: process.env.CHAT_FRAMES_PER_SECOND ?? "20",
-    MAX_UPLOAD_BYTES: process.env.MAX_UPLOAD_BYTES ?? String(100 * 1024 * 1024),
-    // Per-user quotas (src/api/quotas.ts; admins exempt): rooms owned, bytes stored in files.
-    MAX_ROOMS_PER_USER: process.env.MAX_ROOMS_PER_USER ?? "100",
-    MAX_STORED_BYTES_PER_USER: process.env.MAX_STORED_BYTES_PER_USER ?? String(1024 * 1024 * 1024),
-    // First retry delay of a failed job; each later retry doubles it (capped at 60 s).
-    JOB_RETRY_DELAY_SECONDS: process.env.JOB_RETRY_DELAY_SECONDS ?? "2",
-    // "outbox" (default: mail is written to D1, readable at GET /api/outbox) or "http"
-    // (POSTs to MAIL_API_URL, a Resend-compatible API, with MAIL_API_KEY).
-    MAIL_SENDER: process.env.MAIL_SENDER ?? "outbox",
-    MAIL_FROM: process.env.MAIL_FROM ?? "Roomful <hello@roomful.local>",
-    MAIL_API_URL: process.env.MAIL_API_URL ?? "",
     ...(process.env.MAIL_API_KEY ? { MAIL_API_KEY: alchemy.secret(process.env.MAIL_API_KEY) } : {}),
+    ...vars,
   },
   eventSources: [
-    {
-      queue: jobs,
-      settings: {
-        batchSize: 10,
-        maxRetries: 3,
-        maxWaitTimeMs: 500,
-        retryDelay: 2,
-        deadLetterQueue: deadLetters,
-      },
-    },
-    { queue: deadLetters, settings: { batchSize: 10, maxRetries: 1, maxWaitTimeMs: 500 } },
+    { queue: jobs, settings: { ...jobConsumer(vars), deadLetterQueue: deadLetters } },
+    { queue: deadLetters, settings: DEAD_LETTER_CONSUMER },
   ],
 });
 

@@ -1,10 +1,11 @@
 // Tests run inside workerd with the real bindings (D1, R2, KV, Queues, Durable Objects,
-// Workflows) from scripts/local/bindings.ts, which mirrors alchemy.run.ts; migrations are
-// applied in setup.
+// Workflows) from scripts/local/bindings.ts, built from the same deployment description as
+// alchemy.run.ts; migrations are applied in setup. Below: everything tests change, and why
+// (test/core/deployment.test.ts checks that nothing else differs from the defaults).
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { workerBindings } from "./scripts/local/bindings.ts";
+import { miniflareOptions } from "./scripts/local/bindings.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -12,18 +13,26 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         main: "./src/api/index.ts",
-        miniflare: workerBindings({
-          SESSION_SECRET: "test-session-secret",
-          ADMIN_TOKEN: "test-admin-token",
-          ALLOWED_ORIGINS: "http://localhost:3000",
-          // Small enough that tests cross it quickly, big enough for a three-part upload.
-          MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
-          // A storage quota a test can fill with three uploads (test/api/quotas.test.ts).
-          MAX_STORED_BYTES_PER_USER: String(30 * 1024 * 1024),
-          MAIL_FROM: "Roomful <hello@roomful.test>",
-          // A small document cap so the "document full" path is reachable in a test.
-          ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
-          TEST_MIGRATIONS: migrations,
+        miniflare: miniflareOptions({
+          vars: {
+            // The web client's origin in dev, for the CORS and cross-site tests.
+            ALLOWED_ORIGINS: "http://localhost:3000",
+            // Small enough that tests cross it quickly, big enough for a three-part upload.
+            MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
+            // A storage quota a test can fill with three uploads (test/api/storage-quotas.test.ts).
+            MAX_STORED_BYTES_PER_USER: String(30 * 1024 * 1024),
+            // A small document cap so the "document full" path is reachable in a test.
+            ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
+            // Failed jobs retry at once, so a job's way to the dead-letter queue takes seconds.
+            JOB_RETRY_DELAY_SECONDS: "0",
+          },
+          // Queue batches flush after 100 ms, so tests see a job's outcome quickly.
+          queueBatchWaitMs: 100,
+          bindings: {
+            SESSION_SECRET: "test-session-secret",
+            ADMIN_TOKEN: "test-admin-token",
+            TEST_MIGRATIONS: migrations,
+          },
         }),
       }),
     ],

@@ -8,7 +8,7 @@ import { now, waitFor } from "./util.mjs";
 
 /**
  * ws with an Authorization header (Roomful authorizes the upgrade like any API call) and
- * without permessage-deflate, which production never negotiates (alchemy.run.ts sets
+ * without permessage-deflate, which production never negotiates (src/core/deployment.ts sets
  * no_web_socket_compression) but Miniflare's entry Worker, in front locally, would.
  */
 export function authorizedWebSocket(token) {

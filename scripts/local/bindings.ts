@@ -1,58 +1,68 @@
-// The Worker's bindings for local runtimes outside `alchemy dev` (the vitest pool and the
-// standalone server used by benchmarks and the resilience suite), mirroring alchemy.run.ts.
-// One place, so tests, benchmarks and dev cannot drift apart.
-export const COMPATIBILITY_DATE = "2026-07-01";
-// no_web_socket_compression: room and chat frames are small and frequent (a keystroke's Yjs
-// update is tens of bytes), so permessage-deflate costs a zlib context per socket and CPU on
-// both ends for almost no bytes saved; y-websocket-server and Hocuspocus do not compress either.
-// bench/ measured it: 200 readers fell ~300 ms behind with it, not without. Locally, Miniflare's
-// own entry Worker sits in front and still negotiates it, so bench/ and the resilience suite's
-// clients do not offer it (as production's runtime would answer).
-export const COMPATIBILITY_FLAGS = ["nodejs_compat", "no_web_socket_compression"];
+// The Worker's Miniflare options for local runtimes outside `alchemy dev` (the vitest pool, and
+// the standalone server used by benchmarks and the resilience suite), built from the same
+// deployment description as alchemy.run.ts (src/core/deployment.ts). Callers override only what
+// they must, each in one visible place: vitest.config.ts, bench/run.mjs, test/resilience/stack.ts.
+import { configSchema, type ConfigVar } from "../../src/core/config.ts";
+import {
+  COMPATIBILITY_DATE,
+  COMPATIBILITY_FLAGS,
+  type ConsumerSettings,
+  CRON_SCHEDULES,
+  DEAD_LETTER_CONSUMER,
+  DEAD_LETTER_QUEUE,
+  DURABLE_OBJECTS,
+  deploymentVars,
+  JOB_QUEUE,
+  jobConsumer,
+  ONBOARDING_WORKFLOW,
+} from "../../src/core/deployment.ts";
 
-// The Cron Trigger's schedule, as in alchemy.run.ts (src/api/scheduled.ts). Local runtimes also
-// expose /cdn-cgi/handler/scheduled (unsafeTriggerHandlers) to fire it on demand; never deployed.
-export const CRON_TRIGGERS = ["17 * * * *"];
+/** Local stand-ins for the secrets alchemy binds; no real credential. */
+export const LOCAL_SECRETS = { SESSION_SECRET: "local-session-secret", ADMIN_TOKEN: "local-admin-token" };
 
-export function workerBindings(vars: Record<string, unknown> = {}) {
+export type LocalOverrides = {
+  /** Plain-text vars (src/core/config.ts), checked like a deployment's. */
+  vars?: Partial<Record<ConfigVar, string>>;
+  /** Bound as they are: secrets, test-only bindings. */
+  bindings?: Record<string, unknown>;
+  /** How long both queue consumers wait to fill a batch, instead of the deployed wait. */
+  queueBatchWaitMs?: number;
+};
+
+/** A consumer in Miniflare's terms, as `alchemy dev` translates it (seconds, not ms). */
+function miniflareConsumer(settings: ConsumerSettings, deadLetterQueue?: string) {
+  return {
+    maxBatchSize: settings.batchSize,
+    maxBatchTimeout: settings.maxWaitTimeMs / 1000,
+    maxRetries: settings.maxRetries,
+    ...(settings.retryDelay === undefined ? {} : { retryDelay: settings.retryDelay }),
+    ...(deadLetterQueue ? { deadLetterQueue } : {}),
+  };
+}
+
+export function miniflareOptions(overrides: LocalOverrides = {}) {
+  const unknown = Object.keys(overrides.vars ?? {}).filter((name) => !(name in configSchema.shape));
+  if (unknown.length) throw new Error(`Unknown vars: ${unknown.join(", ")} (src/core/config.ts lists them)`);
+  const vars = deploymentVars(overrides.vars);
+  const wait = overrides.queueBatchWaitMs === undefined ? {} : { maxWaitTimeMs: overrides.queueBatchWaitMs };
   return {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
-    cronTriggers: CRON_TRIGGERS,
+    cronTriggers: CRON_SCHEDULES,
+    // Exposes /cdn-cgi/handler/scheduled to fire the cron on demand; local only, never deployed.
     unsafeTriggerHandlers: true,
     d1Databases: ["DB"],
     r2Buckets: ["STORAGE"],
     kvNamespaces: ["CACHE"],
-    queueProducers: { JOBS: { queueName: "roomful-jobs" } },
+    queueProducers: { JOBS: { queueName: JOB_QUEUE } },
     queueConsumers: {
-      "roomful-jobs": {
-        maxBatchSize: 10,
-        maxBatchTimeout: 0.1,
-        maxRetries: 3,
-        retryDelay: 0,
-        deadLetterQueue: "roomful-jobs-dlq",
-      },
-      "roomful-jobs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 1 },
+      [JOB_QUEUE]: miniflareConsumer({ ...jobConsumer(vars), ...wait }, DEAD_LETTER_QUEUE),
+      [DEAD_LETTER_QUEUE]: miniflareConsumer({ ...DEAD_LETTER_CONSUMER, ...wait }),
     },
-    durableObjects: {
-      ROOM: { className: "Room", useSQLite: true },
-      PRESENCE: { className: "Presence", useSQLite: true },
-      USER_SOCKETS: { className: "UserSockets", useSQLite: true },
-    },
-    workflows: { ONBOARDING: { name: "onboarding", className: "OnboardingWorkflow" } },
-    bindings: {
-      SESSION_SECRET: "local-session-secret",
-      ADMIN_TOKEN: "local-admin-token",
-      APP_ENV: "test",
-      ALLOWED_ORIGINS: "http://localhost:3000",
-      MAX_UPLOAD_BYTES: String(100 * 1024 * 1024),
-      MAX_ROOMS_PER_USER: "100",
-      MAX_STORED_BYTES_PER_USER: String(1024 * 1024 * 1024),
-      JOB_RETRY_DELAY_SECONDS: "0",
-      MAIL_SENDER: "outbox",
-      MAIL_FROM: "Roomful <hello@roomful.local>",
-      MAIL_API_URL: "",
-      ...vars,
-    },
+    durableObjects: Object.fromEntries(
+      Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
+    ),
+    workflows: { ONBOARDING: { ...ONBOARDING_WORKFLOW } },
+    bindings: { ...LOCAL_SECRETS, ...vars, ...overrides.bindings },
   };
 }

@@ -1,6 +1,7 @@
 // A standalone local runtime for the benchmarks and the resilience suite: the production
-// Worker bundle in workerd (Miniflare) with the same bindings as tests and dev, state
-// persisted under --state so a killed process restarts with everything it had stored.
+// Worker bundle in workerd (Miniflare) with the deployment's bindings and defaults
+// (scripts/local/bindings.ts), changed only by --var; state persisted under --state so a
+// killed process restarts with everything it had stored.
 //
 //   node scripts/local/serve.ts --port 8799 --state .local-stack
 //
@@ -10,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { workerBindings } from "./bindings.ts";
+import { miniflareOptions } from "./bindings.ts";
 import { buildWorker } from "./build-worker.ts";
 
 const { values } = parseArgs({
@@ -33,11 +34,11 @@ const stateDir = path.resolve(values.state);
 const scriptPath = path.join(stateDir, "worker", "index.js");
 if (!values["no-build"]) await buildWorker(scriptPath, { minify: false });
 
-// Extra vars as --var NAME=value (e.g. smaller limits for a test run).
+// Vars as --var NAME=value (e.g. lifted limits for the benchmarks); anything else is the default.
 const vars = Object.fromEntries(values.var.map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]));
 
 const mf = new Miniflare({
-  ...workerBindings(vars),
+  ...miniflareOptions({ vars }),
   modules: true,
   modulesRoot: path.dirname(scriptPath),
   scriptPath,

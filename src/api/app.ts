@@ -44,12 +44,13 @@ app.route("/api/users", userRoutes);
 app.route("/api/auth", authRoutes);
 app.route("/api/tokens", tokenRoutes);
 app.route("/api/rooms", roomRoutes);
-app.route("/api/rooms", memberRoutes);
+// A room's parts: Hono hands `:id` from the mount path to each module's handlers.
+app.route("/api/rooms/:id/members", memberRoutes);
+app.route("/api/rooms/:id/document", documentRoutes);
+app.route("/api/rooms/:id/snapshots", snapshotRoutes);
+app.route("/api/rooms/:id/messages", messageRoutes);
 app.route("/api/invitations", invitationRoutes);
-app.route("/api/rooms", documentRoutes);
-app.route("/api/rooms", snapshotRoutes);
 app.route("/parties", roomSocketRoutes);
-app.route("/api/rooms", messageRoutes);
 app.route("/api/chat", chatSocketRoutes);
 app.route("/api/presence", presenceRoutes);
 app.route("/api/upload", uploadRoutes);

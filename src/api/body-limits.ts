@@ -14,7 +14,7 @@ export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 /** KV's value limit is 25 MiB; scripts cache small things. */
 export const MAX_CACHE_VALUE_BYTES = 1024 * 1024;
 /** GET, HEAD and OPTIONS take no body; a stray few bytes are read and dropped. */
-export const MAX_STRAY_BODY_BYTES = 16 * 1024;
+const MAX_STRAY_BODY_BYTES = 16 * 1024;
 /**
  * Before refusing, read (and drop) up to this much more, so a client that is still sending
  * reads the 413 instead of a connection reset (a reset throws away the answer it had not read).

@@ -2,18 +2,16 @@
 // possibly in production, so allowed origins are explicit and credentials are allowed
 // only for them. Anything else gets no CORS headers and the browser blocks it.
 import { cors } from "hono/cors";
+import { config } from "../core/config.ts";
 import type { Env } from "../env.ts";
 
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 export function allowedOrigin(origin: string, env: Env): string | null {
   if (!origin) return null;
-  const configured = (env.ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (configured.includes(origin)) return origin;
-  if (env.APP_ENV === "development" && LOCAL_ORIGIN.test(origin)) return origin;
+  const { ALLOWED_ORIGINS, APP_ENV } = config(env);
+  if (ALLOWED_ORIGINS.includes(origin)) return origin;
+  if (APP_ENV === "development" && LOCAL_ORIGIN.test(origin)) return origin;
   return null;
 }
 

@@ -22,7 +22,7 @@ export const conflict = (message: string) => new ApiError(409, "conflict", messa
 export const tooLarge = (message: string) => new ApiError(413, "payload_too_large", message);
 export const tooManyRequests = (message: string) => new ApiError(429, "rate_limited", message);
 
-export function errorBody(code: string, message: string, details?: unknown) {
+function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
-export type RouteDoc = {
+type RouteDoc = {
   method: Method;
   path: string;
   summary: string;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { decodeCursor, encodeCursor } from "./validation.ts";
 
 const keyset = z.object({ createdAt: z.number(), id: z.string() });
-export type Keyset = z.infer<typeof keyset>;
+type Keyset = z.infer<typeof keyset>;
 type KeyedTable = { createdAt: SQLiteColumn; id: SQLiteColumn };
 
 export function readCursor(cursor: string | undefined): Keyset | undefined {

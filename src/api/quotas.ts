@@ -1,25 +1,16 @@
-// Per-user quotas: rooms owned and bytes stored in files, configurable through plain-text vars.
-// Admins are exempt: they run the deployment and its scripts.
+// Per-user quotas: rooms owned and bytes stored in files, configurable through plain-text vars
+// (src/core/config.ts). Admins are exempt: they run the deployment and its scripts.
 import { eq, sum } from "drizzle-orm";
 import { files } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import type { Principal } from "./auth/principal.ts";
+import { config } from "../core/config.ts";
 import { database } from "../core/db.ts";
 import { ApiError } from "./errors.ts";
 
-export const DEFAULT_MAX_ROOMS_PER_USER = 100;
-export const DEFAULT_MAX_STORED_BYTES_PER_USER = 1024 * 1024 * 1024;
-
-function positiveInt(value: unknown, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 export function userQuotas(env: Env): { maxRooms: number; maxStoredBytes: number } {
-  return {
-    maxRooms: positiveInt(env.MAX_ROOMS_PER_USER, DEFAULT_MAX_ROOMS_PER_USER),
-    maxStoredBytes: positiveInt(env.MAX_STORED_BYTES_PER_USER, DEFAULT_MAX_STORED_BYTES_PER_USER),
-  };
+  const vars = config(env);
+  return { maxRooms: vars.MAX_ROOMS_PER_USER, maxStoredBytes: vars.MAX_STORED_BYTES_PER_USER };
 }
 
 /** Null for admins: no cap. Rooms count against the user who created them (`rooms.owner_id`). */

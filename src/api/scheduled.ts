@@ -1,4 +1,4 @@
-// The Cron Trigger's handler (schedule in alchemy.run.ts and scripts/local/bindings.ts):
+// The Cron Trigger's handler (schedule in src/core/deployment.ts):
 // housekeeping that no request does.
 import type { Env } from "../env.ts";
 import { sweepAbandonedUploads } from "./files/sweep.ts";

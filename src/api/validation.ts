@@ -4,8 +4,6 @@ import { z } from "zod";
 import { MAX_JSON_BYTES, readCapped } from "./body-limits.ts";
 import { ApiError, badRequest } from "./errors.ts";
 
-export { MAX_JSON_BYTES };
-
 function issuesOf(error: z.ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
 }

@@ -13,9 +13,9 @@ import { ChatContext } from "./hooks/useChat.ts";
 import { SessionContext, useSession, useSessionState } from "./hooks/useSession.ts";
 import { useToast } from "./hooks/useToast.ts";
 import { ChatClient } from "./lib/chat-client.ts";
-import { ChatCloseCode } from "../shared/chat-close-codes.ts";
+import { CHAT_CLOSE, ChatCloseCode, closeMessage } from "../shared/room-protocol.ts";
 import { useRoute } from "./lib/route.ts";
-import type { User } from "./lib/types.ts";
+import type { User } from "../shared/api-types.ts";
 
 export function App() {
   return (
@@ -57,13 +57,11 @@ function SignedIn({ user }: { user: User }) {
       if (code === ChatCloseCode.signedOut) {
         // Signed out elsewhere, a password change, or the account deleted: back to sign-in.
         void refresh().then(
-          (still) => toast.info(still ? "Chat access was removed; reload to reconnect." : "You were signed out."),
+          (still) => toast.info(still ? "Chat access was removed; reload to reconnect." : CHAT_CLOSE.signedOut.message),
           (error) => toast.error(error),
         );
-      } else if (code === ChatCloseCode.tooManySockets) {
-        toast.info("Chat is open in too many tabs, so this tab's chat stopped. Reload to use it here.");
       } else {
-        toast.info("Chat stopped after malformed messages; reload the page.");
+        toast.info(closeMessage(CHAT_CLOSE, code) ?? CHAT_CLOSE.malformed.message);
       }
     });
     setChat(client);

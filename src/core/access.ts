@@ -1,22 +1,90 @@
-// Who may do what in a room. Every room route and both WebSocket endpoints ask here.
+// Who may do what in a room: the one place these rules live. Routes, both sockets, both
+// Durable Objects and the list queries ask here (permissionsFor, or visibleRoomsFor in SQL).
 //   private room: members only (owner, editor, viewer); outsiders get 404, never a hint it exists.
 //   public room:  any signed-in user may view; editing needs editor/owner, or `openEditing`
 //                 for signed-in users without a role (an explicit role always wins over it).
+//   comment:      there is no commenter role yet: whoever may view may comment (issue 16 narrows it here).
+//   manage:       owners (rename, delete, members).
 //   admins:       everything.
-import { and, eq } from "drizzle-orm";
+import { and, eq, exists, or, type SQL, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { roomMembers, rooms, type Room, type RoomRole, type User } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import { database } from "./db.ts";
+import type { ConnectionRole } from "../shared/room-protocol.ts";
 
-export type RoomAccess = {
-  room: Room;
-  /** The caller's membership role, if any. */
-  role: RoomRole | null;
+/** Who is asking, as far as room access goes (an HTTP principal is one; so is any user). */
+export type Actor = { user: Pick<User, "id"> | null; isAdmin: boolean };
+
+/** What a room's rules read from the room itself. */
+export type RoomRules = Pick<Room, "visibility" | "openEditing">;
+
+export type Permissions = {
   canView: boolean;
+  canComment: boolean;
   canEdit: boolean;
   /** Owner or admin: may rename, delete, manage members. */
   canManage: boolean;
 };
+
+export type RoomAccess = Permissions & {
+  room: Room;
+  /** The caller's membership role, if any. */
+  role: RoomRole | null;
+};
+
+/** A user as an actor: for re-checking someone who is not the caller (a Durable Object, a member change). */
+export function actorFor(user: User): Actor {
+  return { user, isAdmin: user.role === "admin" };
+}
+
+/** May `actor`, holding `role` in the room (or none), see / comment / edit / manage it. */
+export function permissionsFor(room: RoomRules, role: RoomRole | null, actor: Actor | null): Permissions {
+  if (actor?.isAdmin) return { canView: true, canComment: true, canEdit: true, canManage: true };
+  const signedIn = Boolean(actor?.user);
+  const isMember = role !== null;
+  const canView = isMember || (room.visibility === "public" && signedIn);
+  // openEditing only speaks for people the owner has not given a role: an explicit viewer stays one.
+  const openToEveryone = room.visibility === "public" && room.openEditing && signedIn && !isMember;
+  const canEdit = role === "owner" || role === "editor" || openToEveryone;
+  return { canView, canComment: canView, canEdit, canManage: role === "owner" };
+}
+
+/**
+ * May `actor` see the room, from what the presence object caches: its visibility and whether
+ * the actor holds any role there (seeing depends on holding one, not on which).
+ */
+export function canSeeRoom(room: Pick<Room, "visibility">, isMember: boolean, actor: Actor | null): boolean {
+  return permissionsFor({ visibility: room.visibility, openEditing: false }, isMember ? "viewer" : null, actor).canView;
+}
+
+/** The role a live document connection gets (editors write, other viewers only read); null: no connection at all. */
+export function connectionRoleFor(permissions: Permissions, mayWrite = true): ConnectionRole | null {
+  if (!permissions.canView) return null;
+  return permissions.canEdit && mayWrite ? "editor" : "viewer";
+}
+
+// Only builds SQL (no database handle): `exists` needs a subquery object.
+const query = new QueryBuilder();
+
+/**
+ * The rooms `actor` may see, as a condition on `rooms` for list queries: the canView rule in
+ * SQL (test/core/access-policy.test.ts checks they agree). Undefined means no condition: admins
+ * see every room.
+ */
+export function visibleRoomsFor(actor: Actor | null): SQL | undefined {
+  if (actor?.isAdmin) return undefined;
+  const userId = actor?.user?.id;
+  if (!userId) return sql`0`;
+  const isMember = exists(
+    query.select({ one: sql`1` }).from(roomMembers).where(and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId))),
+  );
+  return or(eq(rooms.visibility, "public"), isMember);
+}
+
+export function accessFor(room: Room, role: RoomRole | null, actor: Actor | null): RoomAccess {
+  return { room, role, ...permissionsFor(room, role, actor) };
+}
 
 export async function loadRoom(env: Env, roomId: string): Promise<Room | null> {
   const [room] = await database(env).select().from(rooms).where(eq(rooms.id, roomId)).limit(1);
@@ -32,29 +100,10 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
   return row?.role ?? null;
 }
 
-/** Who is asking, as far as room access goes (an HTTP principal is one; so is any user). */
-export type Actor = { user: User | null; isAdmin: boolean };
-
-/** A user as an actor: for re-checking someone who is not the caller (a Durable Object, a member change). */
-export function actorFor(user: User): Actor {
-  return { user, isAdmin: user.role === "admin" };
-}
-
-export function accessFor(room: Room, role: RoomRole | null, principal: Actor | null): RoomAccess {
-  if (principal?.isAdmin) return { room, role, canView: true, canEdit: true, canManage: true };
-  const signedIn = Boolean(principal?.user);
-  const isMember = role !== null;
-  const canView = isMember || (room.visibility === "public" && signedIn);
-  // openEditing only speaks for people the owner has not given a role: an explicit viewer stays one.
-  const openToEveryone = room.visibility === "public" && room.openEditing && signedIn && !isMember;
-  const canEdit = role === "owner" || role === "editor" || openToEveryone;
-  return { room, role, canView, canEdit, canManage: role === "owner" };
-}
-
-/** The caller's access to a room, or null when the room does not exist. */
-export async function roomAccess(env: Env, roomId: string, principal: Actor | null): Promise<RoomAccess | null> {
+/** The actor's access to a room, or null when the room does not exist. */
+export async function roomAccess(env: Env, roomId: string, actor: Actor | null): Promise<RoomAccess | null> {
   const room = await loadRoom(env, roomId);
   if (!room) return null;
-  const role = principal?.user ? await memberRole(env, roomId, principal.user.id) : null;
-  return accessFor(room, role, principal);
+  const role = actor?.user ? await memberRole(env, roomId, actor.user.id) : null;
+  return accessFor(room, role, actor);
 }

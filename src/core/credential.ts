@@ -10,8 +10,6 @@ export type Revocation = { credential: Credential } | { all: true; exceptSession
 
 export type ClosedSockets = { closed: number; remaining: number };
 
-/** Close code for a socket whose credential was revoked or whose user was deleted. */
-export const REVOKED_CLOSE_CODE = 4403;
 export const REVOKED_CLOSE_REASON = SIGNED_OUT_REASON;
 
 export function parseCredential(value: string | null): Credential | null {

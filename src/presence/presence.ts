@@ -3,7 +3,7 @@
 // protocol, history, grace period and access checks live beside it in src/presence/.
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Env } from "../env.ts";
-import { ChatCloseCode } from "../shared/chat-close-codes.ts";
+import { ChatCloseCode } from "../shared/room-protocol.ts";
 import { type Channel, type ChatMessage, channelRoom, parseClientFrame, roomChannel } from "../shared/chat-protocol.ts";
 import { type ClosedSockets, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
 import { memberRoomIds, type RoomView, roomViewFor, VisibleRooms } from "./access.ts";
@@ -282,7 +282,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
 
   private viewerOf(connection: Connection): Viewer | null {
     const state = stateOf(connection);
-    return state && { isAdmin: state.isAdmin, privateRooms: this.visible.of(state.userId) };
+    return state && { actor: { user: { id: state.userId }, isAdmin: state.isAdmin }, privateRooms: this.visible.of(state.userId) };
   }
 
   private broadcastPresence(event: "join" | "update" | "leave", entry: RosterEntry, options: { without?: string; before?: RosterEntry } = {}) {

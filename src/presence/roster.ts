@@ -4,6 +4,7 @@ import type { Connection } from "partyserver";
 import type { PresenceUser } from "../shared/chat-protocol.ts";
 import type { Credential } from "../core/credential.ts";
 import { colourFor } from "../shared/colour.ts";
+import { type Actor, canSeeRoom } from "../core/access.ts";
 
 /** Per-connection state, kept in the socket attachment (<= 16 KiB) so it survives hibernation. */
 export type ConnState = {
@@ -24,8 +25,8 @@ export type ConnState = {
 export type ViewedRoom = { id: string; public: boolean };
 /** A user as the object knows them, before redaction. */
 export type RosterEntry = { id: string; name: string; colour: string; rooms: ViewedRoom[]; lastActive: number };
-/** What a recipient may see: admins see all rooms, others public rooms plus their private ones. */
-export type Viewer = { isAdmin: boolean; privateRooms: ReadonlySet<string> };
+/** A recipient, and the private rooms D1 last said they may see (their memberships). */
+export type Viewer = { actor: Actor; privateRooms: ReadonlySet<string> };
 
 export function stateOf(connection: Connection): ConnState | null {
   return (connection.state as ConnState | null) ?? null;
@@ -61,7 +62,9 @@ export function redact(entry: RosterEntry, viewer: Viewer): PresenceUser {
     id: entry.id,
     name: entry.name,
     colour: entry.colour,
-    rooms: entry.rooms.filter((r) => r.public || viewer.isAdmin || viewer.privateRooms.has(r.id)).map((r) => r.id),
+    rooms: entry.rooms
+      .filter((r) => canSeeRoom({ visibility: r.public ? "public" : "private" }, viewer.privateRooms.has(r.id), viewer.actor))
+      .map((r) => r.id),
     lastActive: new Date(entry.lastActive).toISOString(),
   };
 }

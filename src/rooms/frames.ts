@@ -12,7 +12,7 @@ import * as Y from "yjs";
 export type AwarenessEntry = { clientId: number; clock: number; state: string };
 
 export type Frame =
-  | { kind: "sync-step-1"; knowsNothing: boolean }
+  | { kind: "sync-step-1"; stateVector: Uint8Array; knowsNothing: boolean }
   | { kind: "update"; update: Uint8Array }
   | { kind: "awareness"; entries: AwarenessEntry[] }
   | { kind: "other" }
@@ -70,7 +70,7 @@ export function classifyFrame(bytes: Uint8Array): Frame {
       if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
       if (step === 0) {
         // An empty state vector: a client that has nothing yet (every fresh page load).
-        return { kind: "sync-step-1", knowsNothing: Y.decodeStateVector(payload).size === 0 };
+        return { kind: "sync-step-1", stateVector: payload, knowsNothing: Y.decodeStateVector(payload).size === 0 };
       }
       if (step === 1 || step === 2) return { kind: "update", update: payload };
       return { kind: "malformed", reason: "unknown sync step" };

@@ -1,13 +1,16 @@
 // One room: a Durable Object holding the room's Yjs document and awareness, built on
-// y-partyserver's YServer (which speaks the y-websocket sync + awareness protocol).
-//
-// What this class adds to YServer:
-// - durability: every applied update is appended to SQLite in the same turn, before any
-//   other client can see it (the output gate holds outgoing frames until the write commits);
-// - frame policing: size limit, malformed frames and invalid updates close only their own
-//   connection; a document over its cap refuses further growth;
-// - compaction, snapshots to R2 on a debounced alarm, restore from R2 when storage is empty;
-// - RPC methods the Worker's REST routes call.
+// y-partyserver's YServer (which speaks the y-websocket sync + awareness protocol). The class
+// only wires the helpers beside it:
+// - durability (storage.ts): every applied update is appended to SQLite in the same turn,
+//   before any other client can see it (the output gate holds outgoing frames until the write
+//   commits); compaction.ts merges the log once it has grown;
+// - frame-policy.ts: size limit, frame budget, malformed frames and invalid updates close only
+//   their own connection, counted; a document over its cap refuses further growth;
+// - awareness-guard.ts: an awareness client id belongs to the connection that announced it;
+// - broadcast.ts: the one path for what every socket gets (updates, awareness), merged;
+//   notices.ts: JSON notices (src/shared/room-protocol.ts) to clients that said hello;
+// - snapshot-schedule.ts: snapshots to R2 on a debounced alarm, restore from R2 when storage is empty;
+// - RPC methods the Worker's REST routes call (stub.ts).
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
 import * as Y from "yjs";
@@ -15,30 +18,16 @@ import type { Env } from "../env.ts";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { AwarenessOwners } from "./awareness-guard.ts";
-import {
-  type AwarenessEntry,
-  byteLength,
-  classifyFrame,
-  encodeAwarenessEntries,
-  syncStep1Frame,
-  syncStep2Frame,
-  toBytes,
-} from "./frames.ts";
-import { CloseCode, DOCUMENT_WARNING_RATIO, roomLimits, type RoomLimits } from "./limits.ts";
-import { RateLimiter } from "../core/token-bucket.ts";
-import { type RoomRole, TRUSTED_HEADERS } from "./identity.ts";
-import { type ClosedSockets, type Credential, isRevoked, parseCredential, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
-import {
-  pruneAutoSnapshots,
-  recentSnapshots,
-  readSnapshotState,
-  SNAPSHOT_DEBOUNCE_MS,
-  SNAPSHOT_MAX_WAIT_MS,
-  type SnapshotRequest,
-  stateChecksum,
-  type WrittenSnapshot,
-  writeSnapshot,
-} from "./snapshots.ts";
+import { type AwarenessEntry, encodeAwarenessEntries, syncStep1Frame, syncStep2Frame } from "./frames.ts";
+import { roomLimits, type RoomLimits } from "./limits.ts";
+import { type ConnectionRole, parseClientMessage, RoomCloseCode, type RoomNotice } from "../shared/room-protocol.ts";
+import { connectionIdentity } from "./connection-identity.ts";
+import { type ClosedSockets, type Credential, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
+import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
+import { SnapshotSchedule } from "./snapshot-schedule.ts";
+import { CompactionSchedule, logIsLong } from "./compaction.ts";
+import { FramePolicy, type UnresolvedTally } from "./frame-policy.ts";
+import { accessNotice, documentSizeNotice, encodeNotice } from "./notices.ts";
 import { DocumentStorage } from "./storage.ts";
 import { clearPending, hasMissingDependencies } from "./update-dependencies.ts";
 import { RoomBroadcaster } from "./broadcast.ts";
@@ -49,14 +38,14 @@ import { appendDocument, replaceDocument, restoreFromState } from "./document/co
 type ConnectionState = {
   userId: string;
   name: string;
-  role: RoomRole;
+  role: ConnectionRole;
   /** The session or token this socket was opened with: revoking it closes the socket. */
   credential?: Credential;
   /** Opened with a read-only token: stays a viewer whatever the membership role becomes. */
   readOnlyScope?: boolean;
   awarenessClocks?: AwarenessClocks;
-  /** Updates refused for missing dependencies (see #refuseUnresolvable). */
-  unresolved?: { count: number; bytes: number };
+  /** Updates refused for missing dependencies (frame-policy.ts). */
+  unresolved?: UnresolvedTally;
   /** Set once the client sent a custom message: only then may we send it text frames
    *  (the stock y-websocket client cannot parse them). */
   speaksCustomMessages?: boolean;
@@ -64,20 +53,15 @@ type ConnectionState = {
 type RoomConnection = Connection<ConnectionState>;
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
-/**
- * An honest client can send an update that depends on its own offline edits a moment before
- * the sync handshake delivers them; the room refuses it and asks for a resync (the client's
- * answer carries both). Past these bounds the connection is hostile or broken: 4400.
- */
-const MAX_UNRESOLVED_UPDATES = 32;
-const MAX_UNRESOLVED_BYTES = 256 * 1024;
-
-/** Compact the update log once it holds this many updates or bytes. */
-const COMPACT_AFTER_UPDATES = 500;
-const COMPACT_AFTER_BYTES = 1024 * 1024;
-
-const META_DIRTY_SINCE = "snapshot_dirty_since";
-const META_LAST_CHECKSUM = "snapshot_last_checksum";
+/** A refused connection still has its queued frames delivered; it is answered nothing. */
+function sendIfOpen(connection: Connection, frame: Uint8Array): void {
+  if (connection.readyState !== WebSocket.READY_STATE_OPEN) return;
+  try {
+    connection.send(frame);
+  } catch {
+    // closing under us; its onClose does the bookkeeping
+  }
+}
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
@@ -87,85 +71,37 @@ export type EditOutcome = "applied" | "document_full" | "room_reset";
 
 export class Room extends YServer {
   static options = { hibernate: true };
-  // YServer's debounced onSave only drives compaction here; durability never waits for it.
-  static callbackOptions = { debounceWait: 2_000, debounceMaxWait: 10_000 };
 
   #storage!: DocumentStorage;
   #limits!: RoomLimits;
-  #persistFailed = false;
-  #destroyed = false;
-  #alarmAt: number | null = null;
-  /** Frames per connection (limits.ts); in memory, so it starts full after a wake. */
-  #frameBudget!: RateLimiter;
-  /** When the first edit since the last snapshot happened (0: nothing to snapshot). */
-  #dirtySince = 0;
+  #frames!: FramePolicy;
+  #snapshots!: SnapshotSchedule;
+  #compaction = new CompactionSchedule(() => this.#compactIfLong());
   /** Sends stored updates and awareness changes to every socket (broadcast.ts). */
   #broadcaster!: RoomBroadcaster;
-  /** Set once started: from then on YServer's own broadcasts find no connections. */
-  #broadcasterOwnsSends = false;
+  /** Which connection each awareness client id belongs to (awareness-guard.ts). */
+  #awarenessOwners = new AwarenessOwners();
+  #persistFailed = false;
+  #destroyed = false;
   /**
    * The whole document as one update, answered to every client that joins with nothing, until
    * the next edit: a room that 200 people open at once encodes it once, not 200 times, and a
    * room loaded from a single stored update (a compacted state) sends those bytes as they are.
    */
   #fullState: Uint8Array | null = null;
-  /** Which connection each awareness client id belongs to (awareness-guard.ts). */
-  #awarenessOwners = new AwarenessOwners();
 
   get #env(): Env {
     return this.env as unknown as Env;
   }
 
-  // ---- loading and persistence -------------------------------------------------
-
-  /** Runs inside YServer.onStart before YServer registers its own listeners. */
-  async onLoad(): Promise<void> {
-    this.#limits = roomLimits(this.#env);
-    this.#frameBudget = new RateLimiter(this.#limits.frameBurst, this.#limits.framesPerSecond);
-    this.#storage = new DocumentStorage(this.ctx.storage);
-    this.#dirtySince = Number(this.#storage.getMeta(META_DIRTY_SINCE) ?? "0");
-    if (this.#storage.isEmpty()) await this.#restoreFromLatestSnapshot();
-    const stored = this.#storage.load();
-    const parts = [...(stored.state ? [stored.state] : []), ...stored.updates];
-    if (parts.length === 1) this.#fullState = parts[0]!;
-    this.document.transact(() => {
-      if (stored.state) Y.applyUpdate(this.document, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(this.document, update);
-    }, SERVER_ORIGIN);
-    // Registered before YServer's listeners: an update is stored before anything else sees it.
-    this.document.on("update", this.#persist);
-    // Returning nothing: a returned Doc would be re-applied after our listener exists.
-  }
-
-  #persist = (update: Uint8Array): void => {
-    // Never throw from a Yjs update listener: Yjs would stop emitting updates for this doc.
-    try {
-      this.#storage.append(update);
-      this.#noteEdit();
-    } catch (error) {
-      console.error(`room ${this.name}: persisting an update failed`, error);
-      // An update that is not stored must reach no one. The wedge check after apply then
-      // resets the room to what storage holds.
-      this.#persistFailed = true;
-      return;
-    }
-    this.#fullState = null;
-    this.#broadcaster.queueUpdate(update);
-  };
+  // ---- start: loading, persistence and the broadcast path ----------------------------
 
   /**
-   * YServer broadcasts updates and awareness through getConnections(); once the room has
-   * started, the broadcaster sends those instead (merged, without reading every socket's
-   * attachment), so YServer finds no one. Room code uses #connections().
+   * Replaces YServer.onStart, whose listeners send updates and awareness to every socket through
+   * getConnections() (which reads every socket's attachment, one frame at a time). Here the
+   * broadcaster is the only listener that sends to all; custom messages go through
+   * broadcastCustomMessage below, and every incoming frame through onMessage.
    */
-  override getConnections<T = unknown>(tag?: string): Iterable<Connection<T>> {
-    return this.#broadcasterOwnsSends ? [] : super.getConnections<T>(tag);
-  }
-
-  #connections(): Iterable<RoomConnection> {
-    return super.getConnections<ConnectionState>();
-  }
-
   override async onStart(): Promise<void> {
     this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness);
     // After a wake, sockets that were open still own the awareness ids they announced.
@@ -173,35 +109,81 @@ export class Room extends YServer {
       const state = connection.state;
       if (state) this.#awarenessOwners.adopt(connection.id, state.userId, Object.keys(state.awarenessClocks ?? {}).map(Number));
     }
-    // YServer.onStart loads (onLoad above) and asks every socket still open after a wake for
-    // what it has (sync step 1); that one broadcast goes through getConnections() as usual.
-    await super.onStart();
+    await this.#load();
+    // The first update listener: an update is stored before anything else sees it.
+    this.document.on("update", this.#persist);
     this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
       this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
     });
-    this.#broadcasterOwnsSends = true;
+    // Sockets still open after a wake may hold edits the room never got: ask each (sync step 1).
+    const askForEdits = syncStep1Frame(this.document);
+    for (const connection of this.#connections()) sendIfOpen(connection, askForEdits);
   }
 
-  /** Newest snapshot that reads back intact; a corrupt or missing one falls back to older ones. */
-  async #restoreFromLatestSnapshot(): Promise<void> {
-    for (const snapshot of await recentSnapshots(this.#env, this.name, 5)) {
-      try {
-        const state = await readSnapshotState(this.#env, snapshot);
-        if (!state) continue;
-        this.#storage.compact(state);
-        this.#storage.setMeta(META_LAST_CHECKSUM, snapshot.checksum);
-        return;
-      } catch (error) {
-        console.error(`room ${this.name}: snapshot ${snapshot.id} unusable, trying an older one`, error);
-      }
+  async #load(): Promise<void> {
+    this.#limits = roomLimits(this.#env);
+    this.#storage = new DocumentStorage(this.ctx.storage);
+    this.#frames = new FramePolicy(this.#limits, this.#storage);
+    this.#snapshots = new SnapshotSchedule({
+      env: this.#env,
+      roomName: this.name,
+      storage: this.#storage,
+      document: this.document,
+      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
+    });
+    if (this.#storage.isEmpty()) await this.#snapshots.restoreLatest();
+    const stored = this.#storage.load();
+    const parts = [...(stored.state ? [stored.state] : []), ...stored.updates];
+    if (parts.length === 1) this.#fullState = parts[0]!;
+    this.document.transact(() => {
+      if (stored.state) Y.applyUpdate(this.document, stored.state);
+      for (const update of stored.updates) Y.applyUpdate(this.document, update);
+    }, SERVER_ORIGIN);
+  }
+
+  #persist = (update: Uint8Array): void => {
+    // Never throw from a Yjs update listener: Yjs would stop emitting updates for this doc.
+    try {
+      this.#storage.append(update);
+      this.#snapshots.noteEdit();
+    } catch (error) {
+      console.error(`room ${this.name}: persisting an update failed`, error);
+      // An update that is not stored must reach no one. The wedge check after apply then
+      // resets the room to what storage holds.
+      this.#persistFailed = true;
+      return;
+    }
+    this.#compaction.noteEdit();
+    this.#fullState = null;
+    this.#broadcaster.queueUpdate(update);
+  };
+
+  /**
+   * YServer's custom-message broadcast, to every connection that opted in with `hello` (a text
+   * frame would break the stock y-websocket client); `excludeConnection` is skipped.
+   */
+  override broadcastCustomMessage(message: string, excludeConnection?: Connection): void {
+    for (const connection of this.#connections()) {
+      if (connection.id !== excludeConnection?.id && connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, message);
     }
   }
 
-  /** Debounced by YServer; compacts the log when it has grown. */
-  async onSave(): Promise<void> {
+  /** YServer's frame handler applies updates and relays awareness unchecked: frames go through onMessage. */
+  override handleMessage(connection: Connection, message: WSMessage): void {
+    this.onMessage(connection as RoomConnection, message);
+  }
+
+  #connections(): Iterable<RoomConnection> {
+    return this.getConnections<ConnectionState>();
+  }
+
+  #compactIfLong(): void {
     if (this.#destroyed || this.#persistFailed) return;
-    const { logCount, logBytes } = this.#storage.stats;
-    if (logCount >= COMPACT_AFTER_UPDATES || logBytes >= COMPACT_AFTER_BYTES) this.compactNow();
+    try {
+      if (logIsLong(this.#storage.stats)) this.compactNow();
+    } catch (error) {
+      console.error(`room ${this.name}: compaction failed`, error);
+    }
   }
 
   /** Merges the log into one state (a single transaction). */
@@ -212,91 +194,67 @@ export class Room extends YServer {
   // ---- connections ---------------------------------------------------------------
 
   async onConnect(connection: RoomConnection, ctx: ConnectionContext): Promise<void> {
-    // The Worker authorized this connection and set these headers itself, stripping any
-    // the client sent; nothing else reaches the object (see src/api/rooms/room-socket-routes.ts).
-    const headers = ctx.request.headers;
-    const role = headers.get(TRUSTED_HEADERS.role) as RoomRole | null;
-    const userId = headers.get(TRUSTED_HEADERS.userId);
-    if (!role || !userId) {
-      connection.close(CloseCode.forbidden, "Not authorized");
+    // Only the Worker's signature for this room admits a connection (connection-identity.ts).
+    // Awaiting here is safe: partyserver hands the client its socket only after onConnect.
+    const who = await connectionIdentity(this.#env, this.name, ctx.request);
+    if (!who) {
+      connection.close(RoomCloseCode.forbidden, "Not authorized");
       return;
     }
-    connection.setState({
-      userId,
-      name: decodeURIComponent(headers.get(TRUSTED_HEADERS.userName) ?? ""),
-      role,
-      credential: parseCredential(headers.get(TRUSTED_HEADERS.credential)) ?? undefined,
-      readOnlyScope: headers.get(TRUSTED_HEADERS.scope) === "read",
-    });
+    connection.setState(who);
     await super.onConnect(connection, ctx);
   }
 
   /** `{"type":"hello"}` from a y-partyserver client opts it in to notices: its access, size warnings. */
   onCustomMessage(connection: RoomConnection, message: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      return this.#reject(connection, CloseCode.malformed, "Custom message is not JSON");
-    }
-    if ((parsed as { type?: unknown })?.type !== "hello") return;
+    const parsed = parseClientMessage(message);
+    if (parsed === "not-json") return void this.#frames.reject(connection, RoomCloseCode.malformed, "Custom message is not JSON");
+    if (!parsed) return;
     connection.setState((prev) => ({ ...(prev as ConnectionState), speaksCustomMessages: true }));
-    this.#notify(connection, { type: "access", role: connection.state!.role, readOnly: this.isReadOnly(connection) });
-    this.#warnIfNearlyFull(connection);
+    this.#notify(connection, accessNotice(connection.state!.role));
+    const size = this.#sizeNotice();
+    if (size) this.#notify(connection, size);
   }
 
-  #notify(connection: RoomConnection, notice: Record<string, unknown>): void {
-    if (connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, JSON.stringify(notice));
+  #notify(connection: RoomConnection, notice: RoomNotice): void {
+    if (connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, encodeNotice(notice));
+  }
+
+  #sizeNotice(): RoomNotice | null {
+    return documentSizeNotice(this.#storage.storedBytes, this.#limits.maxDocumentBytes);
   }
 
   isReadOnly(connection: RoomConnection): boolean {
     return connection.state?.role !== "editor";
   }
 
-  onMessage(connection: RoomConnection, message: WSMessage): void | Promise<void> {
+  onMessage(connection: RoomConnection, message: WSMessage): void {
     if (this.#destroyed) return;
-    if (byteLength(message) > this.#limits.maxMessageBytes) {
-      this.#reject(connection, CloseCode.tooLarge, `Message over ${this.#limits.maxMessageBytes} bytes`);
-      return;
-    }
-    if (this.#frameBudget.take(connection.id) > 0) {
-      this.#reject(connection, CloseCode.rateLimited, "Too many messages; slow down");
-      return;
-    }
-    if (typeof message === "string") {
-      // y-partyserver's custom messages; anything else is not our protocol.
-      if (!message.startsWith("__YPS:")) return this.#reject(connection, CloseCode.malformed, "Unexpected text frame");
-      return super.onMessage(connection, message);
-    }
-    const frame = classifyFrame(toBytes(message));
-    switch (frame.kind) {
-      case "malformed":
-        return this.#reject(connection, CloseCode.malformed, `Malformed frame: ${frame.reason}`);
+    const frame = this.#frames.admit(connection, message); // null: refused, the connection is closing
+    switch (frame?.kind) {
+      case "custom":
+        return this.onCustomMessage(connection, frame.text);
       case "sync-step-1":
-        if (frame.knowsNothing) return this.#sendFullState(connection);
-        return super.onMessage(connection, message);
+        return this.#answerSyncStep1(connection, frame.stateVector, frame.knowsNothing);
       case "update":
         return this.#applyClientUpdate(connection, frame.update);
       case "awareness":
         return this.#applyAwareness(connection, frame.entries);
-      default:
-        return super.onMessage(connection, message);
+      // "other": a message type the room does not use, ignored as y-websocket servers do.
     }
   }
 
-  /** Sync step 2 for a client with an empty document: the shared full-state encoding. */
-  #sendFullState(connection: RoomConnection): void {
+  /** Sync step 2: what the client lacks; a client with nothing gets the shared full-state encoding. */
+  #answerSyncStep1(connection: RoomConnection, stateVector: Uint8Array, knowsNothing: boolean): void {
+    if (!knowsNothing) return sendIfOpen(connection, syncStep2Frame(Y.encodeStateAsUpdate(this.document, stateVector)));
     this.#fullState ??= Y.encodeStateAsUpdate(this.document);
-    connection.send(syncStep2Frame(this.#fullState));
+    sendIfOpen(connection, syncStep2Frame(this.#fullState));
   }
 
   /** Applies a client's update ourselves: y-protocols would swallow the errors we need to see. */
   #applyClientUpdate(connection: RoomConnection, update: Uint8Array): void {
     if (this.isReadOnly(connection)) return; // viewers' edits are dropped, never stored
-    if (this.#storage.storedBytes + update.byteLength > this.#limits.maxDocumentBytes) {
-      this.#reject(connection, CloseCode.documentFull, `Document is full (limit ${this.#limits.maxDocumentBytes} bytes)`);
-      return;
-    }
+    if (!this.#frames.admitsGrowth(connection, update.byteLength)) return;
     let failed = false;
     let unresolved = false;
     try {
@@ -309,18 +267,14 @@ export class Room extends YServer {
     // leave nothing; this is the backstop). What it did integrate was stored as usual.
     if (clearPending(this.document)) unresolved = true;
     if (this.#isWedged()) return this.#resetRoom();
-    if (failed) return this.#reject(connection, CloseCode.malformed, "Invalid Yjs update");
+    if (failed) return void this.#frames.reject(connection, RoomCloseCode.malformed, "Invalid Yjs update");
     if (unresolved) this.#refuseUnresolvable(connection, update.byteLength);
   }
 
   /** An update with missing dependencies was dropped: ask for a resync, within bounds. */
   #refuseUnresolvable(connection: RoomConnection, bytes: number): void {
-    const previous = connection.state?.unresolved ?? { count: 0, bytes: 0 };
-    const unresolved = { count: previous.count + 1, bytes: previous.bytes + bytes };
-    this.#storage.increment("rejected:unresolved");
-    if (unresolved.count > MAX_UNRESOLVED_UPDATES || unresolved.bytes > MAX_UNRESOLVED_BYTES) {
-      return this.#reject(connection, CloseCode.malformed, "Updates with missing dependencies");
-    }
+    const unresolved = this.#frames.refuseUnresolvable(connection, connection.state?.unresolved, bytes);
+    if (!unresolved) return;
     connection.setState((prev) => ({ ...(prev as ConnectionState), unresolved }));
     connection.send(syncStep1Frame(this.document));
   }
@@ -329,7 +283,7 @@ export class Room extends YServer {
   #applyAwareness(connection: RoomConnection, entries: AwarenessEntry[]): void {
     const state = connection.state!;
     const verdict = this.#awarenessOwners.filter({ connectionId: connection.id, userId: state.userId, name: state.name }, entries);
-    if (!verdict.ok) return this.#reject(connection, CloseCode.tooLarge, verdict.reason);
+    if (!verdict.ok) return void this.#frames.reject(connection, RoomCloseCode.tooLarge, verdict.reason);
     if (verdict.entries.length === 0) return;
     connection.setState((prev) => ({
       ...(prev as ConnectionState),
@@ -353,17 +307,12 @@ export class Room extends YServer {
   }
 
   #resetRoom(): void {
-    for (const connection of this.#connections()) connection.close(CloseCode.reset, "Room reset; reconnect");
+    for (const connection of this.#connections()) connection.close(RoomCloseCode.reset, "Room reset; reconnect");
     this.ctx.abort("room document reset");
   }
 
-  #reject(connection: RoomConnection, code: number, reason: string): void {
-    this.#storage.increment(`rejected:${code}`);
-    connection.close(code, reason.slice(0, 120));
-  }
-
   onClose(connection: RoomConnection): void {
-    this.#frameBudget.forget(connection.id);
+    this.#frames.forget(connection.id);
     // Only the ids this socket still owns: a newer connection of the same user may have taken
     // one over (YServer's own onClose would remove it from under them).
     const owned = Object.entries(connection.state?.awarenessClocks ?? {})
@@ -380,78 +329,20 @@ export class Room extends YServer {
     }
   }
 
-  #warnIfNearlyFull(connection?: RoomConnection): void {
-    const used = this.#storage.storedBytes;
-    if (used < this.#limits.maxDocumentBytes * DOCUMENT_WARNING_RATIO) return;
-    const notice = { type: "document-size", bytes: used, limit: this.#limits.maxDocumentBytes };
-    for (const target of connection ? [connection] : this.#connections()) this.#notify(target, notice);
-  }
+  // ---- snapshots (snapshot-schedule.ts) ---------------------------------------------
 
-  // ---- snapshots -------------------------------------------------------------------
-
-  /** Schedules the snapshot alarm: debounced after edits, but never later than MAX_WAIT. */
-  #noteEdit(): void {
-    const now = Date.now();
-    if (!this.#dirtySince) {
-      this.#dirtySince = now;
-      this.#storage.setMeta(META_DIRTY_SINCE, String(now)); // once per snapshot period, not per edit
-    }
-    const due = Math.min(now + SNAPSHOT_DEBOUNCE_MS, this.#dirtySince + SNAPSHOT_MAX_WAIT_MS);
-    // Moving the alarm on every keystroke is wasted work; a second of slack is fine.
-    if (this.#alarmAt === null || Math.abs(this.#alarmAt - due) > 1_000) {
-      this.#alarmAt = due;
-      void this.ctx.storage.setAlarm(due);
-    }
-  }
-
-  #markClean(): void {
-    this.#dirtySince = 0;
-    this.#storage.setMeta(META_DIRTY_SINCE, "0");
-  }
-
-  /**
-   * Edits keep moving the alarm to 30 s after the latest one (but no later than 3 minutes
-   * after the first), so when it fires the room has been quiet or busy for too long.
-   */
   async onAlarm(): Promise<void> {
-    this.#alarmAt = null;
-    if (this.#destroyed || !this.#dirtySince) return;
-    await this.snapshot({ reason: "auto", by: null, label: null });
+    if (!this.#destroyed) await this.#snapshots.onAlarm();
   }
 
-  /**
-   * Writes a snapshot to R2 and D1. Automatic snapshots are skipped when the content is
-   * unchanged since the last one; manual and restore ones equal to a kept snapshot answer it
-   * (`reused`). Null: nothing written, either an unchanged automatic snapshot or a manual one
-   * refused because the room keeps KEPT_SNAPSHOTS_MAX already. A throw or a refusal leaves
-   * the room dirty so the alarm still takes an automatic one.
-   */
   async snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null> {
     await this.#ready();
-    // Clean before the await: an edit arriving meanwhile marks the room dirty again.
-    const wasDirty = this.#dirtySince !== 0;
-    this.#markClean();
-    const checksum = await stateChecksum(this.document);
-    const unchanged = checksum === this.#storage.getMeta(META_LAST_CHECKSUM);
-    if (unchanged && request.reason === "auto") return null;
-    try {
-      const row = await writeSnapshot(this.#env, this.name, this.document, request);
-      if (row === "limit_reached") {
-        if (wasDirty) this.#noteEdit();
-        return null;
-      }
-      this.#storage.setMeta(META_LAST_CHECKSUM, row.checksum);
-      if (request.reason === "auto") await pruneAutoSnapshots(this.#env, this.name);
-      return row;
-    } catch (error) {
-      this.#noteEdit(); // still dirty: the alarm tries again
-      throw error;
-    }
+    return this.#snapshots.take(request);
   }
 
   // ---- RPC for the Worker's REST routes ------------------------------------------------
 
-  /** Plain RPC calls skip partyserver's start-up; this runs onStart (and onLoad) if needed. */
+  /** Plain RPC calls skip partyserver's start-up; this runs onStart if needed. */
   async #ready(): Promise<void> {
     await this.setName(this.name);
   }
@@ -490,7 +381,8 @@ export class Room extends YServer {
       this.#resetRoom();
       return "room_reset";
     }
-    this.#warnIfNearlyFull();
+    const size = this.#sizeNotice();
+    if (size) this.broadcastCustomMessage(encodeNotice(size));
     return "applied";
   }
 
@@ -501,13 +393,7 @@ export class Room extends YServer {
       storedBytes: this.#storage.storedBytes,
       limits: this.#limits,
       connections: [...this.#connections()].length,
-      rejectedFrames: {
-        malformed: Number(this.#storage.getMeta(`rejected:${CloseCode.malformed}`) ?? 0),
-        tooLarge: Number(this.#storage.getMeta(`rejected:${CloseCode.tooLarge}`) ?? 0),
-        documentFull: Number(this.#storage.getMeta(`rejected:${CloseCode.documentFull}`) ?? 0),
-        rateLimited: Number(this.#storage.getMeta(`rejected:${CloseCode.rateLimited}`) ?? 0),
-        missingDependencies: Number(this.#storage.getMeta("rejected:unresolved") ?? 0),
-      },
+      rejectedFrames: this.#frames.rejected(),
     };
   }
 
@@ -522,16 +408,16 @@ export class Room extends YServer {
   }
 
   /** A member's role changed or they were removed: apply it to their open connections. */
-  async updateMemberAccess(userId: string, role: RoomRole | null): Promise<void> {
+  async updateMemberAccess(userId: string, role: ConnectionRole | null): Promise<void> {
     await this.#ready();
     for (const connection of this.#connections()) {
       if (connection.state?.userId !== userId) continue;
       if (role === null) {
-        connection.close(CloseCode.forbidden, "Access removed");
+        connection.close(RoomCloseCode.forbidden, "Access removed");
       } else {
         const granted = connection.state.readOnlyScope ? "viewer" : role;
         connection.setState((prev) => ({ ...(prev as ConnectionState), role: granted }));
-        this.#notify(connection, { type: "access", role: granted, readOnly: granted === "viewer" });
+        this.#notify(connection, accessNotice(granted));
       }
     }
   }
@@ -546,7 +432,7 @@ export class Room extends YServer {
     for (const connection of this.#connections()) {
       if (connection.state?.userId !== userId) continue;
       if (isRevoked(connection.state.credential, revocation)) {
-        connection.close(CloseCode.forbidden, REVOKED_CLOSE_REASON);
+        connection.close(RoomCloseCode.forbidden, REVOKED_CLOSE_REASON);
         closed++;
       } else {
         remaining++;
@@ -558,7 +444,7 @@ export class Room extends YServer {
   /** Called when the room is deleted: close every connection and drop all storage. */
   async destroy(): Promise<void> {
     this.#destroyed = true;
-    for (const connection of this.#connections()) connection.close(CloseCode.deleted, "Room deleted");
+    for (const connection of this.#connections()) connection.close(RoomCloseCode.deleted, "Room deleted");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }

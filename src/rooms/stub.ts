@@ -2,9 +2,10 @@
 // because inferring them through YServer's generics exceeds TypeScript's depth limit.
 import type { Env } from "../env.ts";
 import type { ClosedSockets, Revocation } from "../core/credential.ts";
-import type { RoomRole } from "./identity.ts";
+import type { ConnectionRole } from "../shared/room-protocol.ts";
 import type { EditOutcome } from "./room.ts";
 import type { RoomLimits } from "./limits.ts";
+import type { RejectedFrames } from "./frame-policy.ts";
 import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
 
 export type RoomStats = {
@@ -14,7 +15,7 @@ export type RoomStats = {
   storedBytes: number;
   limits: RoomLimits;
   connections: number;
-  rejectedFrames: { malformed: number; tooLarge: number; documentFull: number; rateLimited: number };
+  rejectedFrames: RejectedFrames;
 };
 
 export interface RoomRpc {
@@ -23,7 +24,7 @@ export interface RoomRpc {
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
   stats(): Promise<RoomStats>;
-  updateMemberAccess(userId: string, role: RoomRole | null): Promise<void>;
+  updateMemberAccess(userId: string, role: ConnectionRole | null): Promise<void>;
   connectedUserIds(): Promise<string[]>;
   closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets>;
   destroy(): Promise<void>;

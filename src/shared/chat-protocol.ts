@@ -4,18 +4,17 @@ import { z } from "zod";
 
 export const MAX_MESSAGE_CHARS = 4_000;
 /** Longer frames are refused before JSON.parse; the largest valid frame is well under this. */
-export const MAX_FRAME_CHARS = 32 * 1024;
+const MAX_FRAME_CHARS = 32 * 1024;
 export const MAX_PAGE = 100;
 /** A connection may follow this many channels at once (they live in its 16 KiB attachment). */
 export const MAX_SUBSCRIPTIONS = 32;
 
 // --- channels ---------------------------------------------------------------
-export const GLOBAL_CHANNEL = "global";
 const ROOM_PREFIX = "room:";
 const uuid = z.string().uuid();
 
 /** `global`, or `room:<roomId>` for one room's members and viewers. */
-export const channelSchema = z
+const channelSchema = z
   .string()
   .regex(/^(global|room:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, "Unknown channel.");
 export type Channel = string;
@@ -55,7 +54,7 @@ export type PresenceUser = {
 };
 
 // --- client → server ------------------------------------------------------------
-export const clientFrame = z.discriminatedUnion("type", [
+const clientFrame = z.discriminatedUnion("type", [
   /** Which room this tab is viewing (null: none). */
   z.strictObject({ type: z.literal("view"), room: uuid.nullable() }),
   z.strictObject({ type: z.literal("subscribe"), channel: channelSchema }),
@@ -74,7 +73,7 @@ export const clientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 // --- server → client --------------------------------------------------------------
-export type ErrorCode =
+type ErrorCode =
   | "bad_frame"
   | "forbidden"
   | "internal"

@@ -3,12 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { call, createToken, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
-import { closed, rawConnect } from "../helpers/websocket.ts";
+import { closed, rawConnect, upgrade } from "../helpers/websocket.ts";
 import { partyClient, stockClient, synced, until } from "../helpers/yjs-clients.ts";
-import { exports } from "cloudflare:workers";
 
-async function upgrade(path: string, headers: Record<string, string>): Promise<Response> {
-  const response = await exports.default.fetch(new Request(`http://roomful.test${path}`, { headers: { upgrade: "websocket", ...headers } }));
+/** The answer to an upgrade; a socket it opens is closed at once. */
+async function upgradeAndClose(path: string, headers: Record<string, string>): Promise<Response> {
+  const response = await upgrade(path, headers);
   response.webSocket?.accept();
   response.webSocket?.close();
   return response;
@@ -28,7 +28,7 @@ describe("tokens", () => {
     expect(writer.doc.getText("t").toString()).toBe("owner");
     writer.close();
     reader.close();
-    expect((await upgrade("/api/chat", { authorization: `Bearer ${readOnly.secret}` })).status).toBe(403);
+    expect((await upgradeAndClose("/api/chat", { authorization: `Bearer ${readOnly.secret}` })).status).toBe(403);
   });
 
   it("tokens cannot mint tokens or change credentials; the cache scope is for admins", async () => {
@@ -80,11 +80,11 @@ describe("sockets", () => {
   it("a session may not open a socket from a foreign origin", async () => {
     const owner = await signUp("Owner");
     const room = await createRoom(owner.auth);
-    const foreign = await upgrade(`/parties/room/${room.id}`, { cookie: owner.auth.cookie!, origin: "https://evil.example" });
+    const foreign = await upgradeAndClose(`/parties/room/${room.id}`, { cookie: owner.auth.cookie!, origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
-    const chat = await upgrade("/api/chat", { cookie: owner.auth.cookie!, origin: "https://evil.example" });
+    const chat = await upgradeAndClose("/api/chat", { cookie: owner.auth.cookie!, origin: "https://evil.example" });
     expect(chat.status).toBe(403);
-    const own = await upgrade(`/parties/room/${room.id}`, { cookie: owner.auth.cookie!, origin: "http://localhost:3000" });
+    const own = await upgradeAndClose(`/parties/room/${room.id}`, { cookie: owner.auth.cookie!, origin: "http://localhost:3000" });
     expect(own.status).toBe(101);
   });
 

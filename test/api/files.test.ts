@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import jpeg from "jpeg-js";
 import UPNG from "upng-js";
 import { describe, expect, it, vi } from "vitest";
-import { admin, call, json, signUp, type Auth, type TestUser } from "../helpers/http.ts";
+import { admin, call, json, signUp, type Auth } from "../helpers/http.ts";
+import { addMember, createRoom } from "../helpers/rooms.ts";
 
 const MiB = 1024 * 1024;
 const LIMIT = 12 * MiB; // MAX_UPLOAD_BYTES in vitest.config.ts
@@ -66,22 +67,6 @@ async function leftovers() {
   const objects = await env.STORAGE.list({ prefix: "files/" });
   const rows = await env.DB.prepare("SELECT count(*) AS n FROM files").first<{ n: number }>();
   return { objects: objects.objects.length, rows: rows!.n };
-}
-
-async function createRoom(owner: TestUser, visibility: "public" | "private" = "private") {
-  const response = await call("POST", "/api/rooms", { auth: owner.auth, body: { name: "Files room", visibility } });
-  expect(response.status).toBe(201);
-  return (await json(response)).room.id as string;
-}
-
-async function addMember(owner: TestUser, roomId: string, member: TestUser, role: "editor" | "viewer") {
-  const response = await call("POST", `/api/rooms/${roomId}/members`, { auth: owner.auth, body: { userId: member.id, role } });
-  expect(response.status).toBeLessThan(300);
-  // New members accept their invitation; existing ones change role at once (200).
-  if (response.status === 202) {
-    const { invitation } = await json(response);
-    expect((await call("POST", `/api/invitations/${invitation.id}/accept`, { auth: member.auth })).status).toBe(200);
-  }
 }
 
 function pngImage(width: number, height: number): Uint8Array {
@@ -211,8 +196,8 @@ describe("access", () => {
     const owner = await signUp("Owner");
     const member = await signUp("Member");
     const outsider = await signUp("Outsider");
-    const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member, "viewer");
+    const { id: roomId } = await createRoom(owner.auth, { name: "Files room" });
+    await addMember(owner.auth, roomId, member, "viewer");
     const file = await json(await upload(owner.auth, { bytes: patterned(10) }, { roomId }));
 
     for (const auth of [outsider.auth, undefined]) {
@@ -243,9 +228,9 @@ describe("access", () => {
     const owner = await signUp("RoomOwner");
     const viewer = await signUp("Viewer");
     const editor = await signUp("Editor");
-    const roomId = await createRoom(owner);
-    await addMember(owner, roomId, viewer, "viewer");
-    await addMember(owner, roomId, editor, "editor");
+    const { id: roomId } = await createRoom(owner.auth, { name: "Files room" });
+    await addMember(owner.auth, roomId, viewer, "viewer");
+    await addMember(owner.auth, roomId, editor, "editor");
     const before = await leftovers();
     expect((await upload(viewer.auth, { bytes: patterned(10) }, { roomId })).status).toBe(403);
     expect((await upload(viewer.auth, { bytes: patterned(10) }, { roomId: crypto.randomUUID() })).status).toBe(403);
@@ -259,7 +244,7 @@ describe("access", () => {
   it("lists what the caller may see: their own files, or a room's files for those who can view it", async () => {
     const owner = await signUp("Lister");
     const outsider = await signUp("Nosy");
-    const roomId = await createRoom(owner);
+    const { id: roomId } = await createRoom(owner.auth, { name: "Files room" });
     const mine = await json(await upload(owner.auth, { bytes: patterned(5) }));
     const inRoom = await json(await upload(owner.auth, { bytes: patterned(6) }, { roomId }));
     const own = await json(await call("GET", "/api/files?limit=1", { auth: owner.auth }));
@@ -277,8 +262,8 @@ describe("access", () => {
   it("deletes for the owner (bytes and row), not for others", async () => {
     const owner = await signUp("Deleter");
     const member = await signUp("Bystander");
-    const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member, "editor");
+    const { id: roomId } = await createRoom(owner.auth, { name: "Files room" });
+    await addMember(owner.auth, roomId, member, "editor");
     const file = await json(await upload(owner.auth, { bytes: patterned(20) }, { roomId }));
     await (await call("GET", `${file.url}/meta`, { auth: owner.auth })).json(); // now cached in KV
     expect((await call("DELETE", file.url, { auth: member.auth })).status).toBe(403);
@@ -378,13 +363,13 @@ describe("resumable multipart upload", () => {
   it("checks room access again on completion: an uploader demoted meanwhile keeps nothing", async () => {
     const owner = await signUp("Keeper");
     const member = await signUp("Demoted");
-    const roomId = await createRoom(owner);
-    await addMember(owner, roomId, member, "editor");
+    const { id: roomId } = await createRoom(owner.auth, { name: "Files room" });
+    await addMember(owner.auth, roomId, member, "editor");
     const created = await call("POST", "/api/upload/multipart", { auth: member.auth, body: { name: "late.bin", size: 10, roomId } });
     expect(created.status).toBe(201);
     const { id } = await json(created);
     const part = await json(await call("PUT", `/api/upload/multipart/${id}/parts/1`, { auth: member.auth, rawBody: patterned(10) }));
-    await addMember(owner, roomId, member, "viewer");
+    await addMember(owner.auth, roomId, member, "viewer");
     const done = await call("POST", `/api/upload/multipart/${id}/complete`, { auth: member.auth, body: { parts: [part] } });
     expect(done.status).toBe(403);
     expect(await env.DB.prepare("SELECT id FROM files WHERE id = ?").bind(id).first()).toBeNull();

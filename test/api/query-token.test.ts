@@ -1,16 +1,13 @@
 // `?token=` exists because browsers cannot set headers on a WebSocket: it authenticates the two
 // socket routes and nothing else, and it is never kept with a socket.
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Presence } from "../../src/presence/presence.ts";
 import { presenceStub } from "../../src/presence/stub.ts";
 import { createToken, signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
-
-function upgrade(path: string): Promise<Response> {
-  return exports.default.fetch(new Request(`http://roomful.test${path}`, { headers: { upgrade: "websocket" } }));
-}
+import { upgrade } from "../helpers/websocket.ts";
 
 describe("?token= on WebSocket upgrades", () => {
   it("opens the room socket and the chat socket", async () => {

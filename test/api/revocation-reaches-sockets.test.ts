@@ -5,8 +5,10 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { MAX_REGISTERED_ROOMS, type UserSockets } from "../../src/rooms/user-sockets.ts";
+import { presenceStub } from "../../src/presence/stub.ts";
 import { syncUpdateFrame } from "../../src/rooms/frames.ts";
+import { roomStub } from "../../src/rooms/stub.ts";
+import { MAX_REGISTERED_ROOMS, userSocketsStub } from "../../src/rooms/user-sockets.ts";
 import { admin, type Auth, call, createToken, json, signUp, type TestUser } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { closed, rawConnect } from "../helpers/websocket.ts";
@@ -135,8 +137,8 @@ describe("revocation reaches open sockets", () => {
   it("reaches sockets whose room and presence objects hibernated since they opened", async () => {
     const { member, roomId } = await sharedRoom();
     const sleeping = await openSockets(roomId, member.auth, "hibernated");
-    await evictDurableObject((env.ROOM as unknown as DurableObjectNamespace).getByName(roomId), { webSockets: "hibernate" });
-    await evictDurableObject((env.PRESENCE as unknown as DurableObjectNamespace).getByName("global"), { webSockets: "hibernate" });
+    await evictDurableObject(roomStub(env, roomId), { webSockets: "hibernate" });
+    await evictDurableObject(presenceStub(env), { webSockets: "hibernate" });
     expect((await call("POST", "/api/auth/logout", { auth: member.auth })).status).toBe(204);
     await expectSignedOut(roomId, sleeping, member.auth, "hibernated");
   });
@@ -156,7 +158,7 @@ describe("revocation reaches open sockets", () => {
   });
 
   it(`keeps at most the ${MAX_REGISTERED_ROOMS} most recently opened rooms per user`, async () => {
-    const registry = (env.USER_SOCKETS as unknown as DurableObjectNamespace).getByName(crypto.randomUUID()) as DurableObjectStub<UserSockets>;
+    const registry = userSocketsStub(env, crypto.randomUUID());
     const ids = Array.from({ length: MAX_REGISTERED_ROOMS + 5 }, (_, i) => `room-${String(i).padStart(3, "0")}`);
     for (const id of ids) await registry.note(id);
     const kept = await registry.rooms();

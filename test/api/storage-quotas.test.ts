@@ -2,11 +2,12 @@
 // stored in files (MAX_STORED_BYTES_PER_USER, 30 MiB in vitest.config.ts); admins are exempt.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_ROOMS_PER_USER } from "../../src/api/quotas.ts";
+import { config } from "../../src/core/config.ts";
 import { admin, call, json, signUp, type Auth } from "../helpers/http.ts";
 
 const MiB = 1024 * 1024;
 const QUOTA = 30 * MiB;
+const DEFAULT_MAX_ROOMS_PER_USER = config(env).MAX_ROOMS_PER_USER;
 
 const makeAdmin = async (userId: string) =>
   expect((await call("PATCH", `/api/users/${userId}`, { auth: admin, body: { role: "admin" } })).status).toBe(200);

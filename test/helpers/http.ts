@@ -7,6 +7,14 @@ export const BASE = "http://roomful.test";
 
 export type Auth = { cookie?: string; token?: string };
 
+/** The headers a client sends for `auth`: its session cookie or its bearer token. */
+export function authHeaders(auth: Auth): Record<string, string> {
+  return {
+    ...(auth.cookie && { cookie: auth.cookie }),
+    ...(auth.token && { authorization: `Bearer ${auth.token}` }),
+  };
+}
+
 export async function call(
   method: string,
   path: string,
@@ -14,8 +22,7 @@ export async function call(
 ): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.body !== undefined) headers.set("content-type", "application/json");
-  if (options.auth?.cookie) headers.set("cookie", options.auth.cookie);
-  if (options.auth?.token) headers.set("authorization", `Bearer ${options.auth.token}`);
+  for (const [name, value] of Object.entries(authHeaders(options.auth ?? {}))) headers.set(name, value);
   return exports.default.fetch(
     new Request(`${BASE}${path}`, {
       method,

@@ -1,5 +1,6 @@
 // Creating rooms and memberships through the real REST API.
 import { expect } from "vitest";
+import type { RoomRole } from "../../src/shared/api-types.ts";
 import { type Auth, call, json, type TestUser } from "./http.ts";
 
 export async function createRoom(
@@ -15,7 +16,7 @@ export async function createRoom(
 }
 
 /** Invites `member` and accepts as them (a new member), or changes an existing member's role. */
-export async function addMember(owner: Auth, roomId: string, member: TestUser, role: "owner" | "editor" | "viewer") {
+export async function addMember(owner: Auth, roomId: string, member: TestUser, role: RoomRole) {
   const response = await call("POST", `/api/rooms/${roomId}/members`, { auth: owner, body: { email: member.email, role } });
   if (response.status === 200) return;
   expect(response.status).toBe(202);

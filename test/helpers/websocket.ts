@@ -2,7 +2,9 @@
 // (exports.default.fetch with `Upgrade: websocket`), so the stock y-websocket client and
 // the y-partyserver provider can run inside the test runtime unchanged.
 import { exports } from "cloudflare:workers";
-import type { Auth } from "./http.ts";
+import { vi } from "vitest";
+import { classifyFrame, type Frame } from "../../src/rooms/frames.ts";
+import { type Auth, authHeaders, BASE } from "./http.ts";
 
 type Listener = (event: any) => void;
 
@@ -39,9 +41,7 @@ export function webSocketClass(auth: Auth): typeof WebSocket {
     }
 
     async #open(): Promise<void> {
-      const headers = new Headers({ upgrade: "websocket" });
-      if (auth.cookie) headers.set("cookie", auth.cookie);
-      if (auth.token) headers.set("authorization", `Bearer ${auth.token}`);
+      const headers = { upgrade: "websocket", ...authHeaders(auth) };
       const response = await exports.default.fetch(new Request(this.url.replace(/^ws/, "http"), { headers }));
       const socket = response.webSocket;
       if (!socket || this.#closeRequested) {
@@ -83,12 +83,14 @@ export function webSocketClass(auth: Auth): typeof WebSocket {
   return TestWebSocket as unknown as typeof WebSocket;
 }
 
+/** The Worker's answer to a WebSocket upgrade of `path` with exactly these headers (socket not accepted). */
+export function upgrade(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`${BASE}${path}`, { headers: { upgrade: "websocket", ...headers } }));
+}
+
 /** Opens a raw socket to a URL through the Worker; returns the HTTP response when refused. */
 export async function rawConnect(path: string, auth: Auth = {}): Promise<{ status: number; socket: WebSocket | null; response: Response }> {
-  const headers = new Headers({ upgrade: "websocket" });
-  if (auth.cookie) headers.set("cookie", auth.cookie);
-  if (auth.token) headers.set("authorization", `Bearer ${auth.token}`);
-  const response = await exports.default.fetch(new Request(`http://roomful.test${path}`, { headers }));
+  const response = await upgrade(path, authHeaders(auth));
   if (response.webSocket) {
     response.webSocket.accept();
     response.webSocket.binaryType = "arraybuffer";
@@ -105,4 +107,28 @@ export function closed(socket: WebSocket, timeoutMs = 5000): Promise<CloseEvent>
       resolve(event);
     });
   });
+}
+
+/**
+ * Records a raw room socket's binary frames, read as the room reads them (src/rooms/frames.ts);
+ * `next` waits for the first of a kind from index `after` on.
+ */
+export function roomFrames(socket: WebSocket) {
+  const seen: Frame[] = [];
+  socket.addEventListener("message", (event) => {
+    if (typeof event.data !== "string") seen.push(classifyFrame(new Uint8Array(event.data as ArrayBuffer)));
+  });
+  return {
+    seen,
+    next<K extends Frame["kind"]>(kind: K, after = 0, timeout = 5000): Promise<Extract<Frame, { kind: K }>> {
+      return vi.waitFor(
+        () => {
+          const found = seen.slice(after).find((frame): frame is Extract<Frame, { kind: K }> => frame.kind === kind);
+          if (!found) throw new Error(`no ${kind} frame yet`);
+          return found;
+        },
+        { timeout, interval: 20 },
+      );
+    },
+  };
 }

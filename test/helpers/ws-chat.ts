@@ -1,9 +1,9 @@
 // A test client for /api/chat: opens the socket through the real Worker, records every frame,
 // and waits for a matching frame with a timeout (never a fixed sleep).
-import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ClientFrame, ServerFrame } from "../../src/shared/chat-protocol.ts";
-import { type Auth, BASE } from "./http.ts";
+import { type Auth, authHeaders } from "./http.ts";
+import { upgrade } from "./websocket.ts";
 
 export class ChatSocket {
   /** Every frame received, in order. */
@@ -21,8 +21,9 @@ export class ChatSocket {
     });
   }
 
-  static async open(auth: Auth): Promise<ChatSocket> {
-    const response = await connect(auth);
+  /** `headers`: extra upgrade headers (what a client might try to spoof). */
+  static async open(auth: Auth, headers: Record<string, string> = {}): Promise<ChatSocket> {
+    const response = await connect(auth, headers);
     expect(response.status).toBe(101);
     const ws = response.webSocket!;
     const socket = new ChatSocket(ws);
@@ -64,10 +65,7 @@ export class ChatSocket {
 }
 
 export function connect(auth: Auth, headers: Record<string, string> = {}): Promise<Response> {
-  const h = new Headers({ upgrade: "websocket", ...headers });
-  if (auth.cookie) h.set("cookie", auth.cookie);
-  if (auth.token) h.set("authorization", `Bearer ${auth.token}`);
-  return exports.default.fetch(new Request(`${BASE}/api/chat`, { headers: h }));
+  return upgrade("/api/chat", { ...headers, ...authHeaders(auth) });
 }
 
 // Frame matchers.

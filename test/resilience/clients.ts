@@ -11,7 +11,7 @@ import { sleep } from "./stack.ts";
 export type Patch = [number, number, string];
 
 /**
- * ws without permessage-deflate, as production answers every client (alchemy.run.ts sets
+ * ws without permessage-deflate, as production answers every client (src/core/deployment.ts sets
  * no_web_socket_compression; locally Miniflare's entry Worker would still negotiate it).
  */
 export class WebSocket extends WS {

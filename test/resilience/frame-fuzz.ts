@@ -4,6 +4,7 @@
 // the stored document holds exactly the honest edits.
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { syncUpdateFrame } from "../../src/rooms/frames.ts";
 import { Api } from "./api.ts";
 import { ChatClient, rawRoomSocket, roomClient, until, WebSocket } from "./clients.ts";
 import type { Row } from "./run.ts";
@@ -77,11 +78,9 @@ export async function frameFuzz(stack: Stack, options: { frames: number }): Prom
     }
   });
 
-  const valid = frame((e) => encoding.writeVarUint(e, 0), (e) => encoding.writeVarUint(e, 2), (e) => {
-    const d = new Y.Doc();
-    d.getText("honest").insert(0, "a valid update that is corrupted before sending");
-    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(d));
-  });
+  const sample = new Y.Doc();
+  sample.getText("honest").insert(0, "a valid update that is corrupted before sending");
+  const valid = syncUpdateFrame(Y.encodeStateAsUpdate(sample));
 
   // Room: one hostile connection after another; each must end with a policy close code.
   const roomCodes = new Map<number, number>();

@@ -3,12 +3,14 @@
 // few coalesced presence broadcasts, not 400; and one user's 50 chat sockets leave only the
 // newest 8 open (the rest closed 4429).
 import WS from "ws";
+import { CONFIG_DEFAULTS } from "../../src/core/config.ts";
 import { Api, type User } from "./api.ts";
 import { ChatClient, until, WebSocket } from "./clients.ts";
 import type { Row } from "./run.ts";
 import { sleep, type Stack } from "./stack.ts";
 
-const MAX_SOCKETS_PER_USER = 8;
+// The stack runs with the defaults (stack.ts passes no --var).
+const MAX_SOCKETS_PER_USER = CONFIG_DEFAULTS.CHAT_SOCKETS_PER_USER;
 /**
  * Locally, when an object closes a socket from outside that socket's own event (an RPC, another
  * socket's connect), the close frame reaches the client at once but workerd leaves the TCP

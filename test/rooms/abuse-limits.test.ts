@@ -1,8 +1,12 @@
 // Per-connection limits on the two sockets, found missing by the resilience suite
 // (test/resilience): a room bounds the frames one connection may send, and the chat socket
 // closes a client that keeps sending malformed frames.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CloseCode, FRAME_BURST } from "../../src/rooms/limits.ts";
+import * as Y from "yjs";
+import { syncStep1Frame } from "../../src/rooms/frames.ts";
+import { config } from "../../src/core/config.ts";
+import { RoomCloseCode } from "../../src/shared/room-protocol.ts";
 import { BAD_FRAMES_CLOSE_CODE, MAX_BAD_FRAMES } from "../../src/presence/presence.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
@@ -10,8 +14,10 @@ import { ChatSocket, errorWith } from "../helpers/ws-chat.ts";
 import { closed, rawConnect } from "../helpers/websocket.ts";
 import { partyClient, synced, until } from "../helpers/yjs-clients.ts";
 
-// [SYNC, STEP_1, empty state vector]: valid, cheap, and answered by the server every time.
-const SYNC_STEP_1 = new Uint8Array([0, 0, 1, 0]);
+const FRAME_BURST = config(env).ROOM_FRAME_BURST;
+
+// Sync step 1 with an empty state vector: valid, cheap, and answered by the server every time.
+const SYNC_STEP_1 = syncStep1Frame(new Y.Doc());
 
 describe("room frame budget", () => {
   it("closes a connection that floods frames with a retry-later code, and nobody else", async () => {
@@ -24,7 +30,7 @@ describe("room frame budget", () => {
     // Sent at once, far faster than the refill rate; the server may take a while to read them.
     for (let i = 0; i < FRAME_BURST * 4; i++) socket!.send(SYNC_STEP_1);
     const event = await closing;
-    expect(event.code).toBe(CloseCode.rateLimited);
+    expect(event.code).toBe(RoomCloseCode.rateLimited);
     honest.doc.getText("t").insert(0, "still here");
     expect(honest.provider.wsconnected).toBe(true);
     honest.close();

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import * as encoding from "lib0/encoding";
-import { CloseCode } from "../../src/rooms/limits.ts";
+import { syncUpdateFrame } from "../../src/rooms/frames.ts";
+import { RoomCloseCode } from "../../src/shared/room-protocol.ts";
 import { call, json, signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { closed, rawConnect } from "../helpers/websocket.ts";
 import { partyClient, synced, until } from "../helpers/yjs-clients.ts";
-
-function updateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
 
 // vitest.config.ts sets ROOM_MAX_DOCUMENT_BYTES to 256 KiB for this.
 describe("document size cap", () => {
@@ -28,9 +20,9 @@ describe("document size cap", () => {
     big.getText("t").insert(0, "x".repeat(300 * 1024));
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
     const closing = closed(socket!);
-    socket!.send(updateFrame(Y.encodeStateAsUpdate(big)));
+    socket!.send(syncUpdateFrame(Y.encodeStateAsUpdate(big)));
     const event = await closing;
-    expect(event.code).toBe(CloseCode.documentFull);
+    expect(event.code).toBe(RoomCloseCode.documentFull);
 
     const stats = (await json(await call("GET", `/api/rooms/${room.id}/document/stats`, { auth: owner.auth }))).stats;
     expect(stats.rejectedFrames.documentFull).toBe(1);

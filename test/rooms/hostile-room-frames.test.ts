@@ -1,48 +1,26 @@
 // What one hostile connection can make a room hold or show: updates whose dependencies never
 // arrive are refused (nothing left pending in memory), and awareness belongs to its sender.
 import { env, runInDurableObject } from "cloudflare:test";
-import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { MAX_AWARENESS_CLIENTS_PER_CONNECTION, MAX_AWARENESS_STATE_BYTES } from "../../src/rooms/awareness-guard.ts";
 import { awarenessFrame, encodeAwarenessEntries, syncStep2Frame, syncUpdateFrame } from "../../src/rooms/frames.ts";
-import { CloseCode } from "../../src/rooms/limits.ts";
+import { RoomCloseCode } from "../../src/shared/room-protocol.ts";
 import type { Room } from "../../src/rooms/room.ts";
+import { roomStub } from "../../src/rooms/stub.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
-import { closed, rawConnect } from "../helpers/websocket.ts";
+import { closed, rawConnect, roomFrames } from "../helpers/websocket.ts";
 import { partyClient, synced, until } from "../helpers/yjs-clients.ts";
-
-const roomStub = (roomId: string) => (env.ROOM as unknown as DurableObjectNamespace).getByName(roomId);
 
 /** What the room holds in memory that Yjs could not integrate. */
 function pendingInRoom(roomId: string) {
-  return runInDurableObject(roomStub(roomId), (room: Room) => ({
+  return runInDurableObject(roomStub(env, roomId), (room: Room) => ({
     structs: room.document.store.pendingStructs !== null,
     deletes: room.document.store.pendingDs !== null,
     text: room.document.getText("t").toString(),
   }));
 }
-
-/** Collects a raw socket's binary frames; `next` waits for one that matches. */
-function frames(socket: WebSocket) {
-  const seen: Uint8Array[] = [];
-  socket.addEventListener("message", (event) => {
-    if (typeof event.data !== "string") seen.push(new Uint8Array(event.data as ArrayBuffer));
-  });
-  return {
-    seen,
-    async next(match: (frame: Uint8Array) => boolean, after = 0): Promise<Uint8Array> {
-      let found: Uint8Array | undefined;
-      await until(() => {
-        found = seen.slice(after).find(match);
-        expect(found).toBeDefined();
-      });
-      return found!;
-    },
-  };
-}
-const isSyncStep1 = (f: Uint8Array) => f[0] === 0 && f[1] === 0;
 
 /** Two edits by one client: the second cannot be applied without the first. */
 function dependentEdits() {
@@ -59,12 +37,12 @@ describe("updates with missing dependencies", () => {
     const owner = await signUp("GapSender");
     const room = await createRoom(owner.auth);
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
-    const received = frames(socket!);
-    await received.next(isSyncStep1); // the server's own handshake
+    const received = roomFrames(socket!);
+    await received.next("sync-step-1"); // the server's own handshake
     const before = received.seen.length;
     socket!.send(syncUpdateFrame(dependentEdits().second));
     // Refused with a resync request, not stored and not held.
-    await received.next(isSyncStep1, before);
+    await received.next("sync-step-1", before);
     expect(await pendingInRoom(room.id)).toEqual({ structs: false, deletes: false, text: "" });
     socket!.close();
   });
@@ -80,11 +58,11 @@ describe("updates with missing dependencies", () => {
     mine.getText("t").insert(6, " after");
     const update = Y.encodeStateAsUpdate(mine, sv); // only my item; its origin is "unseen"
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
-    const received = frames(socket!);
-    await received.next(isSyncStep1);
+    const received = roomFrames(socket!);
+    await received.next("sync-step-1");
     const before = received.seen.length;
     socket!.send(syncUpdateFrame(update));
-    await received.next(isSyncStep1, before);
+    await received.next("sync-step-1", before);
     expect(await pendingInRoom(room.id)).toEqual({ structs: false, deletes: false, text: "" });
     socket!.close();
   });
@@ -98,11 +76,11 @@ describe("updates with missing dependencies", () => {
     doc.getText("t").delete(0, 6);
     const deleteOnly = Y.encodeStateAsUpdate(doc, sv);
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
-    const received = frames(socket!);
-    await received.next(isSyncStep1);
+    const received = roomFrames(socket!);
+    await received.next("sync-step-1");
     const before = received.seen.length;
     socket!.send(syncUpdateFrame(deleteOnly));
-    await received.next(isSyncStep1, before);
+    await received.next("sync-step-1", before);
     expect(await pendingInRoom(room.id)).toEqual({ structs: false, deletes: false, text: "" });
     socket!.close();
   });
@@ -120,7 +98,7 @@ describe("updates with missing dependencies", () => {
       doc.getText("t").insert(1, "y".repeat(100_000));
       socket!.send(syncUpdateFrame(Y.encodeStateAsUpdate(doc, sv)));
     }
-    expect((await closing).code).toBe(CloseCode.malformed);
+    expect((await closing).code).toBe(RoomCloseCode.malformed);
     expect(await pendingInRoom(room.id)).toEqual({ structs: false, deletes: false, text: "" });
   });
 
@@ -129,12 +107,10 @@ describe("updates with missing dependencies", () => {
     const room = await createRoom(owner.auth);
     const { doc, second } = dependentEdits(); // "first " was typed offline, "second" just now
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
-    const received = frames(socket!);
-    const handshake = await received.next(isSyncStep1);
+    const received = roomFrames(socket!);
+    const handshake = await received.next("sync-step-1");
     socket!.send(syncUpdateFrame(second)); // sent before the client answered the handshake
-    const decoder = decoding.createDecoder(handshake.subarray(2));
-    const serverVector = decoding.readVarUint8Array(decoder);
-    socket!.send(syncStep2Frame(Y.encodeStateAsUpdate(doc, serverVector)));
+    socket!.send(syncStep2Frame(Y.encodeStateAsUpdate(doc, handshake.stateVector)));
     await until(async () => expect((await pendingInRoom(room.id)).text).toBe("first second"));
     socket!.close();
   });
@@ -191,7 +167,7 @@ describe("awareness belongs to its sender", () => {
     const { watcher, socket, states } = await roomWithWatcher();
     const closing = closed(socket);
     socket.send(awarenessOf([{ clientId: 779, clock: 1, state: { blob: "x".repeat(MAX_AWARENESS_STATE_BYTES) } }]));
-    expect((await closing).code).toBe(CloseCode.tooLarge);
+    expect((await closing).code).toBe(RoomCloseCode.tooLarge);
     expect(states().has(779)).toBe(false);
     watcher.close();
   });

@@ -3,13 +3,12 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Presence } from "../../src/presence/presence.ts";
+import { presenceStub } from "../../src/presence/stub.ts";
 import { type ChatMessage, MAX_MESSAGE_CHARS, roomChannel, type ServerFrame } from "../../src/shared/chat-protocol.ts";
 import { admin, call, json, signUp, type Auth } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { ChatSocket, errorWith, eventually, messageWith } from "../helpers/ws-chat.ts";
 
-// Cast: inferring the stub type through partyserver's generics exceeds TypeScript's depth limit.
-const presenceObject = () => (env.PRESENCE as unknown as DurableObjectNamespace).getByName("global") as DurableObjectStub<Presence>;
 type Msg = Extract<ServerFrame, { type: "message" }>;
 type Page = { messages: ChatMessage[]; nextBefore: number | null };
 
@@ -69,7 +68,7 @@ describe("messages", () => {
     const ada = await signUp("Ada");
     const room = await createRoom(ada.auth, { visibility: "private" });
     expect((await post(ada.auth, room.id, "before the restart")).status).toBe(201);
-    await evictDurableObject(presenceObject());
+    await evictDurableObject(presenceStub(env));
     const after = await page(ada.auth, room.id);
     expect(after.messages.map((m) => m.body)).toEqual(["before the restart"]);
     const socket = await subscribed(ada.auth, roomChannel(room.id));
@@ -99,16 +98,16 @@ describe("messages", () => {
   it("keeps only the newest messages of a channel, trimming in the same transaction as the insert", async () => {
     const ada = await signUp("Ada");
     const room = await createRoom(ada.auth, { visibility: "public" });
-    await runInDurableObject(presenceObject(), (instance: Presence) => {
+    await runInDurableObject(presenceStub(env), (instance: Presence) => {
       instance.messages.historyLimit = 3;
     });
     try {
       for (const n of [1, 2, 3, 4, 5]) expect((await post(admin, room.id, `r${n}`)).status).toBe(201);
       expect((await page(ada.auth, room.id)).messages.map((m) => m.body)).toEqual(["r3", "r4", "r5"]);
-      const stored = await runInDurableObject(presenceObject(), (instance: Presence) => instance.messages.count(roomChannel(room.id)));
+      const stored = await runInDurableObject(presenceStub(env), (instance: Presence) => instance.messages.count(roomChannel(room.id)));
       expect(stored).toBe(3);
     } finally {
-      await runInDurableObject(presenceObject(), (instance: Presence) => {
+      await runInDurableObject(presenceStub(env), (instance: Presence) => {
         instance.messages.historyLimit = 10_000;
       });
     }
@@ -122,7 +121,7 @@ describe("room deletion", () => {
     const channel = roomChannel(room.id);
     expect((await post(ada.auth, room.id, "soon gone")).status).toBe(201);
     const a = await subscribed(ada.auth, channel);
-    await runInDurableObject(presenceObject(), (instance: Presence) => instance.dropChannel(channel));
+    await runInDurableObject(presenceStub(env), (instance: Presence) => instance.dropChannel(channel));
     await a.next((f) => f.type === "unsubscribed" && f.channel === channel);
     expect((await page(ada.auth, room.id)).messages).toEqual([]);
     a.close();

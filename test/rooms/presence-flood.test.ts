@@ -1,9 +1,9 @@
 // The presence object under a flood from one user: every frame type shares a per-user budget,
 // presence broadcasts are coalesced, and a user's chat sockets are capped (the oldest closes).
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ChatCloseCode } from "../../src/shared/chat-close-codes.ts";
-import { MAX_SOCKETS_PER_USER } from "../../src/presence/limits.ts";
-import { FRAME_BURST } from "../../src/presence/rate-limit.ts";
+import { ChatCloseCode } from "../../src/shared/room-protocol.ts";
+import { config } from "../../src/core/config.ts";
 import type { ServerFrame } from "../../src/shared/chat-protocol.ts";
 import { call, json, signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
@@ -11,6 +11,8 @@ import { closed } from "../helpers/websocket.ts";
 import { ChatSocket, errorWith, eventually, presenceOf } from "../helpers/ws-chat.ts";
 
 type PresenceFrame = Extract<ServerFrame, { type: "presence" }>;
+
+const { CHAT_SOCKETS_PER_USER: MAX_SOCKETS_PER_USER, CHAT_FRAME_BURST: FRAME_BURST } = config(env);
 
 describe("frame budget", () => {
   it("subscribe and history frames beyond the per-user budget are refused with rate_limited", async () => {

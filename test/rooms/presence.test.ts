@@ -2,33 +2,31 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Presence } from "../../src/presence/presence.ts";
-import type { PresenceUser, ServerFrame } from "../../src/shared/chat-protocol.ts";
-import { call, json, signUp } from "../helpers/http.ts";
+import { presenceStub } from "../../src/presence/stub.ts";
+import type { PresenceSummary } from "../../src/shared/api-types.ts";
+import type { ServerFrame } from "../../src/shared/chat-protocol.ts";
+import { type Auth, call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { ChatSocket, connect, eventually, presenceOf } from "../helpers/ws-chat.ts";
-
-// Cast: inferring the stub type through partyserver's generics exceeds TypeScript's depth limit.
-const presenceObject = () => (env.PRESENCE as unknown as DurableObjectNamespace).getByName("global") as DurableObjectStub<Presence>;
 
 type PresenceFrame = Extract<ServerFrame, { type: "presence" }>;
 
 /** Lets the grace period "pass" by backdating the stored deadline, then fires the alarm. */
 async function expireGrace(userId: string): Promise<void> {
-  await runInDurableObject(presenceObject(), (_instance, state) => {
+  await runInDurableObject(presenceStub(env), (_instance, state) => {
     state.storage.sql.exec("UPDATE pending_leaves SET deadline = 0 WHERE user_id = ?", userId);
   });
   // False only if the real alarm beat us to it on a slow machine; either way the leave is due now.
-  await runDurableObjectAlarm(presenceObject());
+  await runDurableObjectAlarm(presenceStub(env));
 }
 
 async function pendingLeave(userId: string): Promise<boolean> {
-  return runInDurableObject(presenceObject(), (_instance, state) =>
+  return runInDurableObject(presenceStub(env), (_instance, state) =>
     state.storage.sql.exec("SELECT 1 FROM pending_leaves WHERE user_id = ?", userId).toArray().length > 0,
   );
 }
 
-async function onlineUsers(auth: { cookie?: string; token?: string }): Promise<{ users: PresenceUser[]; rooms: { roomId: string; count: number }[] }> {
+async function onlineUsers(auth: Auth): Promise<PresenceSummary> {
   const response = await call("GET", "/api/presence", { auth });
   expect(response.status).toBe(200);
   return json(response);
@@ -56,17 +54,10 @@ describe("connecting", () => {
     expect(spoofed.status).toBe(401);
     await spoofed.body?.cancel();
 
-    const response = await connect(mallory.auth, { "x-roomful-user-id": ada.id, "x-roomful-signature": "00" });
-    const ws = response.webSocket!;
-    const frames: ServerFrame[] = [];
-    ws.addEventListener("message", (e: MessageEvent) => {
-      frames.push(JSON.parse(e.data as string));
-    });
-    ws.accept();
-    await eventually(() => frames.find((f) => f.type === "welcome")).toBeTruthy();
-    const welcome = frames.find((f) => f.type === "welcome") as Extract<ServerFrame, { type: "welcome" }>;
+    const socket = await ChatSocket.open(mallory.auth, { "x-roomful-user-id": ada.id, "x-roomful-signature": "00" });
+    const welcome = socket.frames[0] as Extract<ServerFrame, { type: "welcome" }>;
     expect(welcome.you).toMatchObject({ id: mallory.id, name: "Mallory" });
-    ws.close();
+    socket.close();
   });
 
   it("greets a new connection with itself, its colour and who is online", async () => {
@@ -149,7 +140,7 @@ describe("presence broadcast", () => {
     b.close();
     await eventually(() => pendingLeave(bob.id)).toBe(true);
     // The wait is a DO alarm (hibernation-safe), due about LEAVE_GRACE_MS from now.
-    const alarm = await runInDurableObject(presenceObject(), (_i, state) => state.storage.getAlarm());
+    const alarm = await runInDurableObject(presenceStub(env), (_i, state) => state.storage.getAlarm());
     expect(alarm).toBeGreaterThan(Date.now());
     // Still listed while in grace.
     expect((await onlineUsers(ada.auth)).users.map((u) => u.id)).toContain(bob.id);
@@ -213,7 +204,7 @@ describe("hibernation", () => {
     a.send({ type: "subscribe", channel: `room:${room.id}` });
     await a.next((f) => f.type === "subscribed");
 
-    await evictDurableObject(presenceObject(), { webSockets: "hibernate" });
+    await evictDurableObject(presenceStub(env), { webSockets: "hibernate" });
 
     const b = await ChatSocket.open(bob.auth);
     const welcome = b.frames[0] as Extract<ServerFrame, { type: "welcome" }>;

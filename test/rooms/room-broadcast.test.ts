@@ -1,10 +1,10 @@
 // The room's broadcaster (src/rooms/broadcast.ts): merged sends, pacing by socket count, and
 // awareness (cursors, names) reaching peers through it.
-import * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { flushInterval, MAX_BATCH_UPDATES, RoomBroadcaster } from "../../src/rooms/broadcast.ts";
+import { classifyFrame, encodeAwarenessEntries, type Frame } from "../../src/rooms/frames.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { stockClient, synced, until } from "../helpers/yjs-clients.ts";
@@ -24,12 +24,11 @@ function fakeRoom(socketCount: number) {
   return { sockets, ctx };
 }
 
-/** [outer type, payload] of a y-websocket frame (sync frames: the update inside step 2). */
-function readFrame(frame: Uint8Array): { type: number; payload: Uint8Array } {
-  const decoder = decoding.createDecoder(frame);
-  const type = decoding.readVarUint(decoder);
-  if (type === 0) decoding.readVarUint(decoder); // sync step
-  return { type, payload: decoding.readVarUint8Array(decoder) };
+/** The part of a sent frame of `kind`, read as the room reads frames. */
+function readFrame<K extends Frame["kind"]>(frame: Uint8Array, kind: K): Extract<Frame, { kind: K }> {
+  const read = classifyFrame(frame);
+  if (read.kind !== kind) throw new Error(`expected a ${kind} frame, got ${read.kind}`);
+  return read as Extract<Frame, { kind: K }>;
 }
 
 describe("room broadcaster", () => {
@@ -50,12 +49,12 @@ describe("room broadcaster", () => {
     await sleep(20);
 
     for (const socket of sockets) {
-      expect(socket.frames.map((f) => readFrame(f).type)).toEqual([0, 1]);
+      expect(socket.frames.map((f) => classifyFrame(f).kind)).toEqual(["update", "awareness"]);
       const reader = new Y.Doc();
-      Y.applyUpdate(reader, readFrame(socket.frames[0]!).payload);
+      Y.applyUpdate(reader, readFrame(socket.frames[0]!, "update").update);
       expect(reader.getText("t").toString()).toBe("one two three");
       const received = new awarenessProtocol.Awareness(new Y.Doc());
-      awarenessProtocol.applyAwarenessUpdate(received, readFrame(socket.frames[1]!).payload, "test");
+      awarenessProtocol.applyAwarenessUpdate(received, encodeAwarenessEntries(readFrame(socket.frames[1]!, "awareness").entries), "test");
       expect(received.getStates().get(peer.clientID)).toEqual({ user: { name: "Peer" } });
     }
   });
@@ -83,7 +82,7 @@ describe("room broadcaster", () => {
     expect(sockets[0]!.frames).toHaveLength(1); // within the interval: held back
     await until(() => expect(sockets[0]!.frames).toHaveLength(2), 1_000);
     const reader = new Y.Doc();
-    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame).payload);
+    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame, "update").update);
     expect(reader.getText("t").toString()).toBe("abc");
   });
 
@@ -98,7 +97,7 @@ describe("room broadcaster", () => {
     // No await: three full batches went out synchronously.
     expect(sockets[0]!.frames).toHaveLength(3);
     const reader = new Y.Doc();
-    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame).payload);
+    for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame, "update").update);
     expect(reader.getText("t").length).toBe(MAX_BATCH_UPDATES * 3);
   });
 

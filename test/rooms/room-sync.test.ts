@@ -1,30 +1,20 @@
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { syncUpdateFrame } from "../../src/rooms/frames.ts";
 import type { Room } from "../../src/rooms/room.ts";
-import { CloseCode } from "../../src/rooms/limits.ts";
+import { roomStub } from "../../src/rooms/stub.ts";
+import { RoomCloseCode } from "../../src/shared/room-protocol.ts";
 import { call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { closed, rawConnect } from "../helpers/websocket.ts";
 import { partyClient, stockClient, synced, until } from "../helpers/yjs-clients.ts";
 
-// Untyped stub: inferring RPC types through YServer exceeds TypeScript's depth limit.
-const roomStub = (roomId: string) => (env.ROOM as unknown as DurableObjectNamespace).getByName(roomId);
-
 function storedUpdateCount(roomId: string): Promise<number> {
-  return runInDurableObject(roomStub(roomId), (_room: Room, state) =>
+  return runInDurableObject(roomStub(env, roomId), (_room: Room, state) =>
     state.storage.sql.exec<{ n: number }>("SELECT count(DISTINCT seq) AS n FROM doc_updates").one().n,
   );
-}
-
-function syncUpdateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
 }
 
 describe("live sync", () => {
@@ -97,7 +87,7 @@ describe("live sync", () => {
     a.doc.getText("t").insert(0, "before");
     await until(() => expect(b.doc.getText("t").toString()).toBe("before"));
 
-    await evictDurableObject(roomStub(room.id), { webSockets: "hibernate" });
+    await evictDurableObject(roomStub(env, room.id), { webSockets: "hibernate" });
 
     a.doc.getText("t").insert(6, " after");
     await until(() => expect(b.doc.getText("t").toString()).toBe("before after"));
@@ -128,7 +118,7 @@ describe("authorization", () => {
     const token = (await json(await call("POST", "/api/tokens", { auth: owner.auth, body: { name: "ws" } }))).token.secret;
     const connection = await rawConnect(`/parties/room/${room.id}?token=${token}`);
     expect(connection.status).toBe(101);
-    const uris = await runInDurableObject(roomStub(room.id), (instance: Room) => [...instance.getConnections()].map((c) => c.uri));
+    const uris = await runInDurableObject(roomStub(env, room.id), (instance: Room) => [...instance.getConnections()].map((c) => c.uri));
     expect(uris.join(" ")).not.toContain(token);
     connection.socket!.close();
   });
@@ -183,14 +173,14 @@ describe("hostile frames", () => {
     await synced(honest);
     honest.doc.getText("t").insert(0, "safe");
     await until(async () => expect(await storedUpdateCount(room.id)).toBeGreaterThan(0));
-    const before = await runInDurableObject(roomStub(room.id), (instance: Room) => instance.document.getText("t").toString());
+    const before = await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.document.getText("t").toString());
 
     const cases: Array<[Uint8Array | string, number]> = [
-      [new Uint8Array(1024 * 1024 + 10), CloseCode.tooLarge],
-      [new Uint8Array([0, 1]), CloseCode.malformed], // truncated sync frame
-      [new Uint8Array([0, 7, 1, 0]), CloseCode.malformed], // unknown sync step
-      [syncUpdateFrame(new Uint8Array([1, 2, 3, 4, 5, 250, 250, 250])), CloseCode.malformed], // not a Yjs update
-      ["plain text", CloseCode.malformed],
+      [new Uint8Array(1024 * 1024 + 10), RoomCloseCode.tooLarge],
+      [new Uint8Array([0, 1]), RoomCloseCode.malformed], // truncated sync frame
+      [new Uint8Array([0, 7, 1, 0]), RoomCloseCode.malformed], // unknown sync step
+      [syncUpdateFrame(new Uint8Array([1, 2, 3, 4, 5, 250, 250, 250])), RoomCloseCode.malformed], // not a Yjs update
+      ["plain text", RoomCloseCode.malformed],
     ];
     for (const [payload, code] of cases) {
       const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
@@ -200,11 +190,11 @@ describe("hostile frames", () => {
     }
     honest.doc.getText("t").insert(4, " and sound");
     await until(() =>
-      runInDurableObject(roomStub(room.id), (instance: Room) => {
+      runInDurableObject(roomStub(env, room.id), (instance: Room) => {
         expect(instance.document.getText("t").toString()).toBe(`${before} and sound`);
       }),
     );
-    const stats = await runInDurableObject(roomStub(room.id), (instance: Room) => instance.stats());
+    const stats = await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.stats());
     expect(stats.rejectedFrames.tooLarge).toBe(1);
     expect(stats.rejectedFrames.malformed).toBe(4);
     honest.close();
@@ -221,10 +211,10 @@ describe("storage", () => {
     for (let i = 0; i < 300; i++) text.insert(text.length, i % 10 === 9 ? "\n" : "x");
     const expected = text.toString();
     await until(async () => expect(await storedUpdateCount(room.id)).toBeGreaterThanOrEqual(300));
-    const before = await runInDurableObject(roomStub(room.id), (instance: Room) => instance.stats());
+    const before = await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.stats());
 
-    await runInDurableObject(roomStub(room.id), (instance: Room) => instance.compactNow());
-    const after = await runInDurableObject(roomStub(room.id), (instance: Room) => instance.stats());
+    await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.compactNow());
+    const after = await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.stats());
     expect(after.logCount).toBe(0);
     expect(after.storedBytes).toBeLessThan(before.storedBytes / 3);
     client.close();
@@ -244,10 +234,10 @@ describe("storage", () => {
     client.doc.getText("t").insert(0, "snapshot me");
     await until(async () => expect(await storedUpdateCount(room.id)).toBeGreaterThan(0));
     // The edit scheduled the alarm; make it due now and run it.
-    await runInDurableObject(roomStub(room.id), (_room: Room, state) => {
+    await runInDurableObject(roomStub(env, room.id), (_room: Room, state) => {
       state.storage.sql.exec("UPDATE room_meta SET value = '1' WHERE key IN ('snapshot_dirty_since', 'snapshot_last_edit')");
     });
-    expect(await runDurableObjectAlarm(roomStub(room.id))).toBe(true);
+    expect(await runDurableObjectAlarm(roomStub(env, room.id))).toBe(true);
 
     const rows = await env.DB.prepare("SELECT * FROM snapshots WHERE room_id = ?").bind(room.id).all<Record<string, unknown>>();
     expect(rows.results).toHaveLength(1);
@@ -261,7 +251,7 @@ describe("storage", () => {
     expect(copy.getText("t").toString()).toBe("snapshot me");
 
     // Nothing changed since: a second automatic snapshot is not written.
-    await runInDurableObject(roomStub(room.id), (instance: Room) => instance.snapshot({ reason: "auto", by: null, label: null }));
+    await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.snapshot({ reason: "auto", by: null, label: null }));
     const again = await env.DB.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE room_id = ?").bind(room.id).first<{ n: number }>();
     expect(again!.n).toBe(1);
     client.close();
@@ -274,10 +264,10 @@ describe("storage", () => {
     await synced(client);
     client.doc.getText("t").insert(0, "kept in R2");
     await until(async () => expect(await storedUpdateCount(room.id)).toBeGreaterThan(0));
-    await runInDurableObject(roomStub(room.id), (instance: Room) => instance.snapshot({ reason: "manual", by: owner.id, label: "v1" }));
+    await runInDurableObject(roomStub(env, room.id), (instance: Room) => instance.snapshot({ reason: "manual", by: owner.id, label: "v1" }));
     client.close();
 
-    await runInDurableObject(roomStub(room.id), (_room: Room, state) => state.storage.deleteAll());
+    await runInDurableObject(roomStub(env, room.id), (_room: Room, state) => state.storage.deleteAll());
     await abortAllDurableObjects();
 
     const fresh = stockClient(room.id, owner.auth);

@@ -6,6 +6,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { sessions, users } from "../../db/schema.ts";
 import { randomToken } from "../../shared/crypto.ts";
 import type { AppEnv } from "../context.ts";
+import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 import { ApiError } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
@@ -19,7 +20,7 @@ import { SESSION_COOKIE } from "./principal.ts";
 import { closeSockets } from "./revoke.ts";
 import { hashSecret } from "../../core/secrets.ts";
 
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const authRoutes = new Hono<AppEnv>();
 
 function cookieOptions(env: AppEnv["Bindings"], maxAgeSeconds?: number) {
@@ -28,7 +29,7 @@ function cookieOptions(env: AppEnv["Bindings"], maxAgeSeconds?: number) {
     httpOnly: true,
     sameSite: "Lax" as const,
     // Plain-http localhost in dev cannot carry Secure cookies; everywhere else they are Secure.
-    secure: env.APP_ENV !== "development",
+    secure: config(env).APP_ENV !== "development",
     ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }),
   };
 }

@@ -66,7 +66,3 @@ export function requireSelfOrAdmin(c: AppContext, userId: string): Principal {
   if (!principal.isAdmin && principal.user?.id !== userId) throw forbidden();
   return principal;
 }
-
-export function hasScope(principal: Principal, scope: TokenScope): boolean {
-  return principal.scopes.has(scope);
-}

@@ -14,10 +14,10 @@ import type { AppContext } from "../context.ts";
 import { database } from "../../core/db.ts";
 import { tooManyRequests } from "../errors.ts";
 
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
-export const MAX_FAILURES_PER_ADDRESS = 20;
-export const DELAY_AFTER_FAILURES = 5;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+const MAX_FAILURES_PER_ADDRESS = 20;
+const DELAY_AFTER_FAILURES = 5;
 export const MAX_DELAY_MS = 30_000;
 
 type Keys = { account: string; address: string };

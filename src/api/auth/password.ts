@@ -3,7 +3,7 @@
 import { fromBase64Url, timingSafeEqual, toBase64Url } from "../../shared/crypto.ts";
 
 // workerd refuses PBKDF2 above 100,000 iterations, so that is the ceiling here.
-export const PBKDF2_ITERATIONS = 100_000;
+const PBKDF2_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const HASH_BITS = 256;
 

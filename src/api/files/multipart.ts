@@ -3,9 +3,9 @@
 // (a Worker has 128 MB, uploads may be 100 MB).
 import { badRequest } from "../errors.ts";
 
-export type FilePart = { field: string; filename: string; contentType: string };
-export type FileSink = { write(chunk: Uint8Array): Promise<void> };
-export type MultipartHandlers = {
+type FilePart = { field: string; filename: string; contentType: string };
+type FileSink = { write(chunk: Uint8Array): Promise<void> };
+type MultipartHandlers = {
   onField(name: string, value: string): void;
   /** Called when a file part starts; returns where its bytes go. */
   onFile(part: FilePart): Promise<FileSink>;

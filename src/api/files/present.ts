@@ -1,6 +1,7 @@
 // How a stored file is described and served: names, types and headers that are safe
 // to hand to a browser whatever the uploader sent.
 import type { FileRow } from "../../db/schema.ts";
+import type * as Api from "../../shared/api-types.ts";
 
 /** Shown inline; everything else downloads. No HTML or SVG: they would run script on our origin. */
 const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]);
@@ -39,7 +40,7 @@ export function contentDisposition(file: Pick<FileRow, "name" | "contentType" | 
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
 }
 
-export function presentFile(file: FileRow) {
+export function presentFile(file: FileRow): Api.StoredFile {
   return {
     id: file.id,
     name: file.name,

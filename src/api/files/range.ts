@@ -1,6 +1,6 @@
 // A single HTTP byte range ("bytes=a-b", "bytes=a-", "bytes=-n"). Multiple ranges and
 // anything unparsable are answered with the whole file, as RFC 9110 allows.
-export type ByteRange = { offset: number; length: number };
+type ByteRange = { offset: number; length: number };
 
 export function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | null {
   const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;

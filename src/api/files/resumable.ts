@@ -42,7 +42,7 @@ const completeBody = z.strictObject({
 const partCount = (size: number) => Math.ceil(size / PART_SIZE);
 
 /** Bytes part `part` holds in an upload of `size` bytes: PART_SIZE, less for the last, 0 beyond it. */
-export function expectedPartBytes(size: number, part: number): number {
+function expectedPartBytes(size: number, part: number): number {
   const count = partCount(size);
   if (part > count) return 0;
   return part < count ? PART_SIZE : size - (count - 1) * PART_SIZE;

@@ -1,7 +1,7 @@
 // What a file really is, from its first bytes (never from its name or the client's
 // Content-Type), and an image's dimensions from its header.
 
-export type Sniffed = { type: string; width?: number; height?: number };
+type Sniffed = { type: string; width?: number; height?: number };
 
 const startsWith = (bytes: Uint8Array, signature: number[], at = 0) =>
   signature.every((byte, i) => bytes[at + i] === byte);

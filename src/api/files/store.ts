@@ -4,6 +4,7 @@ import { files, type FileRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { invalidate, readThrough } from "../cache/read-through.ts";
+import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 import { roomAccess } from "../../core/access.ts";
 
@@ -41,6 +42,5 @@ export async function canWriteRoom(env: Env, roomId: string, principal: Principa
 }
 
 export function maxUploadBytes(env: Env): number {
-  const configured = Number(env.MAX_UPLOAD_BYTES);
-  return Number.isFinite(configured) && configured > 0 ? configured : 100 * 1024 * 1024;
+  return config(env).MAX_UPLOAD_BYTES;
 }

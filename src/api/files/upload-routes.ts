@@ -23,7 +23,7 @@ import { resumableRoutes } from "./resumable.ts";
 export const uploadRoutes = new Hono<AppEnv>();
 
 /** Room of the file, and who besides the owner may read it. */
-export const placementSchema = z.object({
+const placementSchema = z.object({
   roomId: z.string().uuid().optional(),
   visibility: z.enum(["private", "public"]).default("private"),
 });

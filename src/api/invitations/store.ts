@@ -4,6 +4,7 @@ import { and, count, desc, eq, isNull, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { roomInvitations, rooms, users, type RoomRole, type User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
+import type * as Api from "../../shared/api-types.ts";
 import { newId } from "../../shared/crypto.ts";
 import { shownName } from "../../shared/display-name.ts";
 import { database } from "../../core/db.ts";
@@ -17,7 +18,7 @@ export const MAX_LISTED = 100;
 export type Invitee = { userId: string } | { email: string } | null;
 
 /** The only shape of an invitation an inviter sees: the same whoever (or nobody) it reached. */
-export const pendingInvitation = (id: string, roomId: string, role: RoomRole) => ({ id, roomId, role, status: "pending" as const });
+const pendingInvitation = (id: string, roomId: string, role: RoomRole): Api.SentInvitation => ({ id, roomId, role, status: "pending" });
 
 /**
  * Invites someone, or renews their pending invitation with the new role. `null` is an invitee
@@ -53,7 +54,7 @@ export const addressedTo = (user: User) =>
 
 const inviter = alias(users, "inviter");
 
-export async function invitationsFor(env: Env, user: User) {
+export async function invitationsFor(env: Env, user: User): Promise<Api.Invitation[]> {
   const rows = await database(env)
     .select({
       id: roomInvitations.id,

@@ -4,16 +4,16 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { jobs } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { JobMessage, JobType } from "../../shared/jobs.ts";
+import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 import { type JobHandler, jobHandlers } from "./handlers.ts";
 
 /**
- * The consumer's retry count and dead-letter queue live in alchemy.run.ts; the delay
+ * The consumer's retry count and dead-letter queue live in src/core/deployment.ts; the delay
  * starts at JOB_RETRY_DELAY_SECONDS and doubles with each attempt, up to a minute.
  */
 export function retryDelaySeconds(env: Pick<Env, "JOB_RETRY_DELAY_SECONDS">, attempt: number): number {
-  const base = Number(env.JOB_RETRY_DELAY_SECONDS ?? 2);
-  return Math.min((Number.isFinite(base) ? base : 2) * 2 ** (attempt - 1), 60);
+  return Math.min(config(env).JOB_RETRY_DELAY_SECONDS * 2 ** (attempt - 1), 60);
 }
 
 /** `handlers` is a parameter so tests can run the consumer with a deliberately flaky job. */

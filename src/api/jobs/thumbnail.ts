@@ -4,7 +4,7 @@
 import jpeg from "jpeg-js";
 import UPNG from "upng-js";
 
-export const THUMBNAIL_EDGE = 256;
+const THUMBNAIL_EDGE = 256;
 /** 16 megapixels: 64 MB of RGBA, the most we decode inside a 128 MB isolate. */
 export const MAX_THUMBNAIL_SOURCE_PIXELS = 16_000_000;
 

@@ -1,4 +1,4 @@
-// Where mail goes, chosen by MAIL_SENDER (see alchemy.run.ts):
+// Where mail goes, chosen by MAIL_SENDER (src/core/config.ts):
 //   "outbox" (default, and always in dev/tests): written to D1, readable at GET /api/outbox.
 //   "http": POSTed to MAIL_API_URL, a Resend-compatible API (`{ from, to, subject, text, html }`,
 //           Bearer MAIL_API_KEY), with the idempotency key as `Idempotency-Key`; then logged
@@ -7,11 +7,12 @@
 import { eq } from "drizzle-orm";
 import { outbox } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
+import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 
 export type Mail = { to: string; subject: string; text: string; html: string };
 
-export interface MailSender {
+interface MailSender {
   /** Delivers `mail` at most once per `key`. */
   send(mail: Mail, key: string): Promise<void>;
 }
@@ -33,14 +34,15 @@ const outboxSender = (env: Env): MailSender => ({ send: (mail, key) => record(en
 const httpSender = (env: Env): MailSender => ({
   async send(mail, key) {
     if (await alreadySent(env, key)) return;
-    const response = await fetch(env.MAIL_API_URL, {
+    const { MAIL_API_URL, MAIL_FROM } = config(env);
+    const response = await fetch(MAIL_API_URL, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         authorization: `Bearer ${env.MAIL_API_KEY ?? ""}`,
         "idempotency-key": key,
       },
-      body: JSON.stringify({ from: env.MAIL_FROM, ...mail }),
+      body: JSON.stringify({ from: MAIL_FROM, ...mail }),
     });
     // Throwing makes the job retry with backoff.
     if (!response.ok) throw new Error(`mail API answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
@@ -49,5 +51,5 @@ const httpSender = (env: Env): MailSender => ({
 });
 
 export function mailSender(env: Env): MailSender {
-  return env.MAIL_SENDER === "http" ? httpSender(env) : outboxSender(env);
+  return config(env).MAIL_SENDER === "http" ? httpSender(env) : outboxSender(env);
 }

@@ -1,15 +1,18 @@
 // GET /api/presence: who is online and how many people are in each room, limited to the
-// rooms the caller may see. The object reports everything; visibility is decided here.
-import { and, eq, inArray, or } from "drizzle-orm";
+// rooms the caller may see. The object reports everything; the access policy's SQL
+// (visibleRoomsFor, src/core/access.ts) decides what the caller sees.
+import { and, inArray } from "drizzle-orm";
 import { Hono } from "hono";
-import { roomMembers, rooms } from "../../db/schema.ts";
+import { rooms } from "../../db/schema.ts";
 import { presenceStub } from "../../presence/stub.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../../core/db.ts";
+import { visibleRoomsFor } from "../../core/access.ts";
 import { documentRoute } from "../openapi.ts";
+import type { PresenceSummary } from "../../shared/api-types.ts";
 
 export const presenceRoutes = new Hono<AppEnv>();
 
@@ -17,15 +20,14 @@ export const presenceRoutes = new Hono<AppEnv>();
 const CHUNK = 90;
 
 async function visibleRoomIds(env: Env, principal: Principal, roomIds: string[]): Promise<Set<string>> {
-  if (principal.isAdmin) return new Set(roomIds);
-  const userId = principal.user?.id ?? "";
+  const mayView = visibleRoomsFor(principal);
+  if (!mayView) return new Set(roomIds); // no condition: sees every room, no query needed
   const visible = new Set<string>();
   for (let i = 0; i < roomIds.length; i += CHUNK) {
     const rows = await database(env)
-      .selectDistinct({ id: rooms.id })
+      .select({ id: rooms.id })
       .from(rooms)
-      .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
-      .where(and(inArray(rooms.id, roomIds.slice(i, i + CHUNK)), or(eq(rooms.visibility, "public"), eq(roomMembers.userId, userId))));
+      .where(and(inArray(rooms.id, roomIds.slice(i, i + CHUNK)), mayView));
     for (const row of rows) visible.add(row.id);
   }
   return visible;
@@ -52,8 +54,9 @@ presenceRoutes.get("/", async (c) => {
   }));
   const counts = new Map<string, number>();
   for (const user of users) for (const roomId of user.rooms) counts.set(roomId, (counts.get(roomId) ?? 0) + 1);
-  return c.json({
+  const summary: PresenceSummary = {
     users,
     rooms: [...counts].map(([roomId, count]) => ({ roomId, count })).sort((a, b) => b.count - a.count || a.roomId.localeCompare(b.roomId)),
-  });
+  };
+  return c.json(summary);
 });

@@ -15,7 +15,7 @@ import { assertApplied } from "./room-calls.ts";
 
 export const documentRoutes = new Hono<AppEnv>();
 
-export const exportFormat = z.enum(["json", "markdown", "html", "text", "yjs"]);
+const exportFormat = z.enum(["json", "markdown", "html", "text", "yjs"]);
 export const formatQuery = z.object({ format: exportFormat.default("json") });
 
 const CONTENT_TYPES: Record<z.infer<typeof exportFormat>, string> = {
@@ -58,7 +58,7 @@ documentRoute({
   query: formatQuery,
   responses: { 200: "The document", 404: "No such room" },
 });
-documentRoutes.get("/:id/document", async (c) => {
+documentRoutes.get("/", async (c) => {
   const { format } = readQuery(c, formatQuery);
   const access = await viewableRoom(c);
   const state = await roomStub(c.env, access.room.id).getState();
@@ -90,7 +90,7 @@ documentRoute({
   auth: "editors of the room",
   responses: { 204: "Replaced", 400: "Unreadable body", 403: "Viewer", 413: "Too large", 415: "Unsupported type" },
 });
-documentRoutes.put("/:id/document", (c) => editDocument(c, "replace"));
+documentRoutes.put("/", (c) => editDocument(c, "replace"));
 
 documentRoute({
   method: "post",
@@ -99,7 +99,7 @@ documentRoute({
   auth: "editors of the room",
   responses: { 204: "Appended", 400: "Unreadable body", 403: "Viewer", 413: "Too large" },
 });
-documentRoutes.post("/:id/document/append", (c) => editDocument(c, "append"));
+documentRoutes.post("/append", (c) => editDocument(c, "append"));
 
 documentRoute({
   method: "get",
@@ -108,7 +108,7 @@ documentRoute({
   auth: "anyone who may view the room",
   responses: { 200: "{ stats }" },
 });
-documentRoutes.get("/:id/document/stats", async (c) => {
+documentRoutes.get("/stats", async (c) => {
   const access = await viewableRoom(c);
   return c.json({ stats: await roomStub(c.env, access.room.id).stats() });
 });

@@ -7,11 +7,11 @@ import type { Env } from "../../env.ts";
 import { roomStub } from "../../rooms/stub.ts";
 import { presenceStub } from "../../presence/stub.ts";
 import { database } from "../../core/db.ts";
-import { accessFor, actorFor } from "../../core/access.ts";
+import { actorFor, connectionRoleFor, permissionsFor } from "../../core/access.ts";
 
+/** The role the user's open document sockets now get (a read-only token's stay viewers: the room keeps that). */
 export async function applyLiveAccess(env: Env, room: Room, user: User, role: MemberRole | null): Promise<void> {
-  const access = accessFor(room, role, actorFor(user));
-  const connectionRole = access.canEdit ? "editor" : access.canView ? "viewer" : null;
+  const connectionRole = connectionRoleFor(permissionsFor(room, role, actorFor(user)));
   await roomStub(env, room.id).updateMemberAccess(user.id, connectionRole);
 }
 

@@ -14,6 +14,8 @@ import { idSchema, readJson, readParams } from "../validation.ts";
 import { applyLiveAccess, applyMemberRemoval } from "./live-access.ts";
 import { memberRole } from "../../core/access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
+import { presentMember } from "./present.ts";
+import type { ChangedMember } from "../../shared/api-types.ts";
 
 export const memberRoutes = new Hono<AppEnv>();
 
@@ -30,7 +32,7 @@ documentRoute({
   auth: "anyone who may view the room",
   responses: { 200: "{ members }" },
 });
-memberRoutes.get("/:id/members", async (c) => {
+memberRoutes.get("/", async (c) => {
   const access = await viewableRoom(c);
   const rows = await database(c.env)
     .select({ userId: users.id, name: users.name, email: users.email, role: roomMembers.role, createdAt: roomMembers.createdAt })
@@ -38,16 +40,8 @@ memberRoutes.get("/:id/members", async (c) => {
     .innerJoin(users, eq(users.id, roomMembers.userId))
     .where(eq(roomMembers.roomId, access.room.id))
     .orderBy(asc(roomMembers.createdAt));
-  // Emails are for the room's managers (to invite and tell people apart) and each member's own row.
   const callerId = c.get("principal")?.user?.id;
-  return c.json({
-    members: rows.map(({ email, ...m }) => ({
-      ...m,
-      name: shownName(m.name),
-      ...((access.canManage || m.userId === callerId) && { email }),
-      createdAt: new Date(m.createdAt).toISOString(),
-    })),
-  });
+  return c.json({ members: rows.map((m) => presentMember(m, access.canManage || m.userId === callerId)) });
 });
 
 documentRoute({
@@ -63,7 +57,7 @@ documentRoute({
     429: `More than ${MAX_PENDING_PER_ROOM} pending invitations`,
   },
 });
-memberRoutes.post("/:id/members", async (c) => {
+memberRoutes.post("/", async (c) => {
   const access = await managedRoom(c);
   const body = await readJson(c, addMemberBody);
   const db = database(c.env);
@@ -82,7 +76,8 @@ memberRoutes.post("/:id/members", async (c) => {
       .set({ role: body.role })
       .where(and(eq(roomMembers.roomId, access.room.id), eq(roomMembers.userId, user.id)));
     await applyLiveAccess(c.env, access.room, user, body.role);
-    return c.json({ member: { userId: user.id, name: shownName(user.name), email: user.email, role: body.role } }, 200);
+    const member: ChangedMember = { userId: user.id, name: shownName(user.name), email: user.email, role: body.role };
+    return c.json({ member }, 200);
   }
   // Everyone else gets a pending invitation, and the inviter the same answer whether the address
   // or id is registered or not: invites are no way to find out who uses Roomful.
@@ -98,7 +93,7 @@ documentRoute({
   auth: "owner, admin, or the member themselves",
   responses: { 204: "Removed", 404: "Not a member", 409: "Would leave the room without an owner" },
 });
-memberRoutes.delete("/:id/members/:userId", async (c) => {
+memberRoutes.delete("/:userId", async (c) => {
   const { userId } = readParams(c, memberParams);
   const access = await viewableRoom(c);
   const isSelf = c.get("principal")?.user?.id === userId;

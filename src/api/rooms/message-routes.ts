@@ -28,7 +28,7 @@ documentRoute({
   query: pageQuery,
   responses: { 200: "{ messages (oldest first), nextBefore }", 404: "No such room, or not yours to see" },
 });
-messageRoutes.get("/:id/messages", async (c) => {
+messageRoutes.get("/", async (c) => {
   const access = await viewableRoom(c);
   const { before, limit } = readQuery(c, pageQuery);
   return c.json(await presenceStub(c.env).history(roomChannel(access.room.id), before, limit));
@@ -42,7 +42,7 @@ documentRoute({
   body: postBody,
   responses: { 201: "{ message }", 404: "No such room, or not yours to see", 429: "Rate limited" },
 });
-messageRoutes.post("/:id/messages", async (c) => {
+messageRoutes.post("/", async (c) => {
   const principal = requirePrincipal(c);
   const access = await viewableRoom(c);
   const { body } = await readJson(c, postBody);

@@ -1,5 +1,5 @@
 // /api/rooms: create, list, read, update and delete rooms.
-import { and, desc, eq, exists, or, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { roomMembers, rooms } from "../../db/schema.ts";
@@ -7,12 +7,13 @@ import { newId } from "../../shared/crypto.ts";
 import { requirePrincipal, requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../../core/db.ts";
+import { visibleRoomsFor } from "../../core/access.ts";
 import { documentRoute } from "../openapi.ts";
 import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { pageQuery, readJson, readQuery } from "../validation.ts";
 import { recheckConnectedUsers } from "./live-access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
-import { presentRoom } from "./present.ts";
+import { presentAccess, presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
 import { roomQuotaExceeded, roomQuotaOf } from "../quotas.ts";
 import { insertRoomWithinQuota } from "./create-room.ts";
@@ -61,17 +62,12 @@ roomRoutes.get("/", async (c) => {
   const { limit, cursor } = readQuery(c, pageQuery);
   const after = readCursor(cursor);
   const userId = principal.user?.id ?? "";
-  const db = database(c.env);
-  const isMember = exists(
-    db.select({ one: sql`1` }).from(roomMembers).where(and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId))),
-  );
-  const visible = principal.isAdmin ? undefined : or(eq(rooms.visibility, "public"), isMember);
   const afterCursor = olderThan(rooms, after);
-  const rows = await db
+  const rows = await database(c.env)
     .select({ room: rooms, role: roomMembers.role })
     .from(rooms)
     .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
-    .where(and(visible, afterCursor))
+    .where(and(visibleRoomsFor(principal), afterCursor))
     .orderBy(desc(rooms.createdAt), desc(rooms.id))
     .limit(limit + 1);
   const { page, nextCursor } = pageOf(rows, limit, (row) => row.room);
@@ -89,7 +85,7 @@ roomRoutes.get("/:id", async (c) => {
   const access = await viewableRoom(c);
   return c.json({
     room: presentRoom(access.room, access.role),
-    access: { canView: access.canView, canEdit: access.canEdit, canManage: access.canManage },
+    access: presentAccess(access),
   });
 });
 

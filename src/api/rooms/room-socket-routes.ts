@@ -1,17 +1,17 @@
 // GET /parties/room/:roomId with `Upgrade: websocket`: the room's live connection.
 // Authorization happens here, before the upgrade reaches the object: no access means a
-// 401/404 response and not a single document byte. The object then trusts the identity
-// headers set below (client-sent copies are removed first).
+// 401/404 response and not a single document byte. The object accepts only the identity and
+// role signed below for this room (src/core/identity.ts; client-sent copies are removed first).
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { TRUSTED_HEADERS, stripTrustedHeaders } from "../../rooms/identity.ts";
 import { userSocketsStub } from "../../rooms/user-sockets.ts";
 import { credentialOf } from "../auth/credential-of.ts";
 import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema, parseWith } from "../validation.ts";
-import { roomAccess } from "../../core/access.ts";
+import { connectionRoleFor, roomAccess } from "../../core/access.ts";
+import { roomAudience, withIdentity } from "../../core/identity.ts";
 
 export const roomSocketRoutes = new Hono<AppEnv>();
 
@@ -23,20 +23,25 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   const principal = c.get("principal");
   if (!principal) throw unauthorized();
   assertSocketOrigin(c, principal);
+  const mayWrite = mayWriteOverSocket(principal);
   const access = await roomAccess(c.env, roomId, principal);
-  if (!access?.canView) throw notFound("Room");
+  // Null: may not see the room at all.
+  const role = access && connectionRoleFor(access, mayWrite);
+  if (!role) throw notFound("Room");
 
   const url = new URL(c.req.url);
   url.searchParams.delete("token"); // never persist a credential in the socket's attachment
-  const headers = new Headers(c.req.raw.headers);
-  stripTrustedHeaders(headers);
+  const who = {
+    id: principal.user?.id ?? "admin",
+    name: principal.user?.name ?? "Admin",
+    isAdmin: principal.isAdmin,
+    credential: credentialOf(principal),
+    role,
+    readOnlyScope: !mayWrite,
+  };
+  const headers = await withIdentity(c.env, c.req.raw.headers, who, roomAudience(roomId));
   headers.delete("authorization");
   headers.delete("cookie");
-  headers.set(TRUSTED_HEADERS.userId, principal.user?.id ?? "admin");
-  headers.set(TRUSTED_HEADERS.userName, encodeURIComponent(principal.user?.name ?? "Admin"));
-  headers.set(TRUSTED_HEADERS.role, access.canEdit && mayWriteOverSocket(principal) ? "editor" : "viewer");
-  headers.set(TRUSTED_HEADERS.credential, credentialOf(principal));
-  headers.set(TRUSTED_HEADERS.scope, mayWriteOverSocket(principal) ? "write" : "read");
   // Before the upgrade, so a revocation from now on knows to look in this room.
   if (principal.user) await userSocketsStub(c.env, principal.user.id).note(roomId);
 

@@ -22,26 +22,13 @@ import { olderThan, pageOf, readCursor } from "../pagination.ts";
 import { idSchema, pageQuery, readJson, readParams, readQuery } from "../validation.ts";
 import { formatQuery, renderState } from "./document-routes.ts";
 import { editableRoom, managedRoom, viewableRoom } from "./load.ts";
+import { presentSnapshot } from "./present.ts";
 import { assertApplied } from "./room-calls.ts";
 
 export const snapshotRoutes = new Hono<AppEnv>();
 
 const snapshotParams = z.object({ id: idSchema, sid: idSchema });
 const createSnapshotBody = z.strictObject({ label: z.string().trim().min(1).max(200).optional() });
-
-function presentSnapshot(row: SnapshotRow, authorName: string | null = null) {
-  return {
-    id: row.id,
-    roomId: row.roomId,
-    bytes: row.bytes,
-    checksum: row.checksum,
-    stateVectorHash: row.stateVectorHash,
-    reason: row.reason,
-    label: row.label,
-    createdBy: row.createdBy ? { id: row.createdBy, name: authorName } : null,
-    createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
 
 const snapshotLimitReached = () =>
   new ApiError(
@@ -93,7 +80,7 @@ documentRoute({
   query: pageQuery,
   responses: { 200: "{ snapshots, nextCursor }" },
 });
-snapshotRoutes.get("/:id/snapshots", async (c) => {
+snapshotRoutes.get("/", async (c) => {
   const access = await viewableRoom(c);
   const { limit, cursor } = readQuery(c, pageQuery);
   const after = readCursor(cursor);
@@ -125,7 +112,7 @@ documentRoute({
     409: "snapshot_limit_reached: the room keeps KEPT_SNAPSHOTS_MAX manual and restore snapshots",
   },
 });
-snapshotRoutes.post("/:id/snapshots", async (c) => {
+snapshotRoutes.post("/", async (c) => {
   const access = await editableRoom(c);
   const body = await readJson(c, createSnapshotBody);
   const principal = c.get("principal");
@@ -147,7 +134,7 @@ documentRoute({
   query: formatQuery,
   responses: { 200: "The content", 404: "No such snapshot", 410: "Stored content damaged" },
 });
-snapshotRoutes.get("/:id/snapshots/:sid", async (c) => {
+snapshotRoutes.get("/:sid", async (c) => {
   const { sid } = readParams(c, snapshotParams);
   const { format } = readQuery(c, formatQuery);
   const access = await viewableRoom(c);
@@ -167,7 +154,7 @@ documentRoute({
     410: "Stored content damaged",
   },
 });
-snapshotRoutes.post("/:id/snapshots/:sid/restore", async (c) => {
+snapshotRoutes.post("/:sid/restore", async (c) => {
   const { sid } = readParams(c, snapshotParams);
   const access = await editableRoom(c);
   const row = await findSnapshot(c, access.room.id, sid);
@@ -192,7 +179,7 @@ documentRoute({
   auth: "owner or admin",
   responses: { 204: "Deleted", 403: "Not the owner", 404: "No such snapshot" },
 });
-snapshotRoutes.delete("/:id/snapshots/:sid", async (c) => {
+snapshotRoutes.delete("/:sid", async (c) => {
   const { sid } = readParams(c, snapshotParams);
   const access = await managedRoom(c);
   await deleteSnapshot(c.env, await findSnapshot(c, access.room.id, sid));

@@ -1,8 +1,9 @@
 import type { User } from "../../db/schema.ts";
+import type * as Api from "../../shared/api-types.ts";
 import { shownName } from "../../shared/display-name.ts";
 
 /** The only shape of a user that leaves the server: never the password hash. */
-export function presentUser(user: User) {
+export function presentUser(user: User): Api.User {
   return {
     id: user.id,
     name: shownName(user.name),
@@ -12,5 +13,3 @@ export function presentUser(user: User) {
     updatedAt: new Date(user.updatedAt).toISOString(),
   };
 }
-
-export type PublicUser = ReturnType<typeof presentUser>;

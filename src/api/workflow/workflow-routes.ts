@@ -11,6 +11,7 @@ import { database } from "../../core/db.ts";
 import { notFound } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
+import type { OnboardingStatus, OnboardingStep } from "../../shared/api-types.ts";
 
 export const workflowRoutes = new Hono<AppEnv>();
 
@@ -52,7 +53,7 @@ workflowRoutes.get("/:instanceId", async (c) => {
   }
   const rows = await database(c.env).select().from(workflowSteps).where(eq(workflowSteps.instanceId, instanceId));
   const byName = new Map(rows.map((row) => [row.step, row]));
-  const steps = ONBOARDING_STEPS.map((name) => {
+  const steps = ONBOARDING_STEPS.map((name): OnboardingStep => {
     const row = byName.get(name);
     return {
       name,
@@ -62,5 +63,6 @@ workflowRoutes.get("/:instanceId", async (c) => {
       updatedAt: row ? new Date(row.updatedAt).toISOString() : null,
     };
   });
-  return c.json({ instanceId, status: status.status, error: status.error ?? null, output: status.output ?? null, steps });
+  const run: OnboardingStatus = { instanceId, status: status.status, error: status.error ?? null, output: status.output ?? null, steps };
+  return c.json(run);
 });

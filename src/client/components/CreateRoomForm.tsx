@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { api } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
 import { navigate } from "../lib/route.ts";
-import type { Room } from "../lib/types.ts";
+import type { Room } from "../../shared/api-types.ts";
 
 export function CreateRoomForm() {
   const toast = useToast();

@@ -8,7 +8,7 @@ import { extensions } from "../../shared/editor/extensions.ts";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
 import { colourFor } from "../../shared/colour.ts";
 import type { RoomConnection } from "../lib/room-connection.ts";
-import type { User } from "../lib/types.ts";
+import type { User } from "../../shared/api-types.ts";
 
 export function Editor({ connection, user, readOnly }: { connection: RoomConnection; user: User; readOnly: boolean }) {
   const editor = useEditor(

@@ -3,7 +3,7 @@ import type YProvider from "y-partyserver/provider";
 import { api, API_BASE } from "../api.ts";
 import { useRoomFiles } from "../hooks/useRoomFiles.ts";
 import { useToast } from "../hooks/useToast.ts";
-import type { StoredFile } from "../lib/types.ts";
+import type { StoredFile } from "../../shared/api-types.ts";
 import { downloadFile, formatBytes, uploadFile } from "../lib/upload.ts";
 
 type Upload = { name: string; sent: number; total: number };

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, API_BASE } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
-import type { Snapshot } from "../lib/types.ts";
+import type { Snapshot } from "../../shared/api-types.ts";
 
 export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canEdit: boolean; active: boolean }) {
   const toast = useToast();

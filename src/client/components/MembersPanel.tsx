@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
-import type { Member, RoomRole } from "../lib/types.ts";
+import type { ChangedMember, Member, RoomRole, SentInvitation } from "../../shared/api-types.ts";
 
 const ROLES: RoomRole[] = ["viewer", "editor", "owner"];
 
@@ -26,7 +26,7 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
 
   /** True when the change took effect (an existing member), false when an invitation now waits for an answer. */
   const setMember = async (body: { email: string } | { userId: string }, newRole: RoomRole): Promise<boolean> => {
-    const result = await api<{ member?: Member; invitation?: unknown }>(`/api/rooms/${roomId}/members`, {
+    const result = await api<{ member?: ChangedMember; invitation?: SentInvitation }>(`/api/rooms/${roomId}/members`, {
       method: "POST",
       body: JSON.stringify({ ...body, role: newRole }),
     });

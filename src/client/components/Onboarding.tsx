@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.ts";
 import { useSession } from "../hooks/useSession.ts";
-import type { OnboardingStatus } from "../lib/types.ts";
+import type { OnboardingStatus } from "../../shared/api-types.ts";
 
 const POLL_MS = 1_000;
 const FINISHED = new Set(["complete", "errored", "terminated"]);

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
-import type { Invitation } from "../lib/types.ts";
+import type { Invitation } from "../../shared/api-types.ts";
 
 const REFRESH_MS = 15_000;
 

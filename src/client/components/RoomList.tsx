@@ -4,7 +4,7 @@ import { api } from "../api.ts";
 import { useOnline } from "../hooks/useChat.ts";
 import { useToast } from "../hooks/useToast.ts";
 import { PendingInvitations } from "./PendingInvitations.tsx";
-import type { PresenceSummary, Room } from "../lib/types.ts";
+import type { PresenceSummary, Room } from "../../shared/api-types.ts";
 
 export function RoomList() {
   const toast = useToast();

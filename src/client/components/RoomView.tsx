@@ -6,7 +6,7 @@ import { useAwarenessUsers } from "../hooks/useAwarenessUsers.ts";
 import { useChatClient } from "../hooks/useChat.ts";
 import { useRoomConnection, useRoomState } from "../hooks/useRoomConnection.ts";
 import { useToast } from "../hooks/useToast.ts";
-import type { Room, RoomAccess, User } from "../lib/types.ts";
+import type { Room, RoomAccess, User } from "../../shared/api-types.ts";
 import { AvatarStack } from "./AvatarStack.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
 import { ConnectionIndicator } from "./ConnectionIndicator.tsx";

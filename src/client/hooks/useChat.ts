@@ -1,6 +1,6 @@
 // The tab's ChatClient, shared through context, and the presence roster as React state.
 import { createContext, useContext, useEffect, useState } from "react";
-import type { PresenceUser, ServerFrame } from "../../shared/chat-protocol.ts";
+import type { PresenceUser } from "../../shared/chat-protocol.ts";
 import type { ChatClient } from "../lib/chat-client.ts";
 
 export const ChatContext = createContext<ChatClient | null>(null);
@@ -9,11 +9,6 @@ export function useChatClient(): ChatClient {
   const client = useContext(ChatContext);
   if (!client) throw new Error("useChatClient outside the signed-in app");
   return client;
-}
-
-export function useChatFrames(onFrame: (frame: ServerFrame) => void): void {
-  const client = useChatClient();
-  useEffect(() => client.listen(onFrame), [client, onFrame]);
 }
 
 /** Everyone online (one entry per user), updated live. */

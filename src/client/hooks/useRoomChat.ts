@@ -6,7 +6,7 @@ import { useChatClient } from "./useChat.ts";
 const TYPING_SHOWN_MS = 3_000;
 const TYPING_EVERY_MS = 2_000;
 
-export type RoomChat = {
+type RoomChat = {
   messages: ChatMessage[];
   hasOlder: boolean;
   loadingOlder: boolean;

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type YProvider from "y-partyserver/provider";
 import { api } from "../api.ts";
-import type { StoredFile } from "../lib/types.ts";
+import type { StoredFile } from "../../shared/api-types.ts";
 import { useToast } from "./useToast.ts";
 
 const POLL_MS = 5_000;

@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiRequestError } from "../api.ts";
 import { clearOfflineCopies } from "../lib/offline-copies.ts";
-import type { User } from "../lib/types.ts";
+import type { User } from "../../shared/api-types.ts";
 
 const ONBOARDING_KEY = "roomful:onboarding";
 

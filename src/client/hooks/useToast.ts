@@ -2,7 +2,7 @@
 import { createContext, useContext } from "react";
 
 export type Toast = { id: number; kind: "error" | "info"; text: string };
-export type ToastApi = { error: (error: unknown) => void; info: (text: string) => void };
+type ToastApi = { error: (error: unknown) => void; info: (text: string) => void };
 
 export const ToastContext = createContext<ToastApi | null>(null);
 

@@ -3,7 +3,7 @@
 // channels followed are announced again, since the server forgets a closed socket.
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import type { Channel, ClientFrame, PresenceUser, ServerFrame } from "../../shared/chat-protocol.ts";
-import { ChatCloseCode } from "../../shared/chat-close-codes.ts";
+import { ChatCloseCode } from "../../shared/room-protocol.ts";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
 
 type Listener = (frame: ServerFrame) => void;

@@ -12,7 +12,7 @@ export const offlineCopyName = (userId: string, roomId: string) => `${PREFIX}${u
  * Deletes a database. Resolves once it is gone, or once deletion is queued behind a connection
  * still open (the browser finishes it when that closes; "blocked" says so).
  */
-export function deleteDatabase(name: string): Promise<void> {
+function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve) => {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();

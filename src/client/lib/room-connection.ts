@@ -14,22 +14,18 @@ import YProvider from "y-partyserver/provider";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
-import type { RoomRole } from "./types.ts";
+import { closeMessage, type ConnectionRole, type HelloMessage, parseRoomNotice, ROOM_CLOSE, RoomCloseCode } from "../../shared/room-protocol.ts";
 import { SIGNED_OUT_REASON } from "../../shared/signed-out.ts";
 import { deleteUnkeyedCopy, offlineCopyName } from "./offline-copies.ts";
 
 /** `closed`: the room refused this connection for good (access removed, room deleted). */
 export type LinkState = "connecting" | "connected" | "reconnecting" | "offline" | "closed";
 
-export type RoomNotice =
-  | { type: "access"; role: RoomRole; readOnly: boolean }
-  | { type: "document-size"; bytes: number; limit: number };
-
 export type RoomSnapshot = {
   link: LinkState;
   synced: boolean;
   unsaved: boolean;
-  access: { role: RoomRole; readOnly: boolean } | null;
+  access: { role: ConnectionRole; readOnly: boolean } | null;
   refused: RefusedEdits | null;
 };
 
@@ -39,16 +35,6 @@ export type RoomSnapshot = {
  * visible in this page (the offline copy is gone once access is) but are not saved.
  */
 export type RefusedEdits = { reason: "read-only" | "no-access" | "deleted"; unsent: boolean };
-
-/** Close codes from src/rooms/limits.ts, as sentences. */
-const CLOSE_REASONS: Record<number, string> = {
-  4400: "The room refused a malformed message; reload the page.",
-  4403: "You no longer have access to this room.",
-  4404: "This room was deleted.",
-  4413: "That change is too large to send in one piece.",
-  4500: "The room restarted; reconnecting.",
-  4409: "The document is full; new edits are not saved.",
-};
 
 const ACK_DELAY_MS = 150;
 /** Key in the offline copy's own store: set while it holds edits the room has not acknowledged. */
@@ -103,13 +89,13 @@ export class RoomConnection {
     this.provider.on("connection-close", (event: CloseEvent | null) => {
       // Signed out (logout elsewhere, password change, token revoked): the tab's chat socket is
       // closed alike and App signs the tab out with one message; this one stays quiet.
-      const signedOut = event?.code === 4403 && event.reason === SIGNED_OUT_REASON;
-      const reason = event && !signedOut ? CLOSE_REASONS[event.code] : undefined;
+      const signedOut = event?.code === RoomCloseCode.forbidden && event.reason === SIGNED_OUT_REASON;
+      const reason = event && !signedOut ? closeMessage(ROOM_CLOSE, event.code) : undefined;
       if (reason) this.#onProblem(reason);
       // Access removed, signed out or the room deleted: final, so stop instead of reconnect-looping.
-      if (event?.code === 4403 || event?.code === 4404) {
+      if (event?.code === RoomCloseCode.forbidden || event?.code === RoomCloseCode.deleted) {
         this.provider.disconnect();
-        this.#loseAccess(event.code === 4404 ? "deleted" : "no-access");
+        this.#loseAccess(event.code === RoomCloseCode.deleted ? "deleted" : "no-access");
       }
     });
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
@@ -172,7 +158,7 @@ export class RoomConnection {
   #requestAck(): void {
     if (!this.provider.wsconnected || !this.#state.synced) return;
     this.#inFlight.push(this.#localSeq);
-    this.provider.sendMessage(JSON.stringify({ type: "hello" }));
+    this.provider.sendMessage(JSON.stringify({ type: "hello" } satisfies HelloMessage));
   }
 
   async #readUnsentFlag(): Promise<void> {
@@ -207,13 +193,8 @@ export class RoomConnection {
   }
 
   #notice(raw: string): void {
-    let notice: RoomNotice;
-    try {
-      notice = JSON.parse(raw) as RoomNotice;
-    } catch {
-      return;
-    }
-    if (notice.type === "access") {
+    const notice = parseRoomNotice(raw);
+    if (notice?.type === "access") {
       const acked = this.#inFlight.shift();
       const access = { role: notice.role, readOnly: notice.readOnly };
       if (notice.readOnly) {
@@ -235,7 +216,7 @@ export class RoomConnection {
       const unsaved = this.#ackedSeq < this.#localSeq;
       if (!unsaved) this.#clearUnsentFlag();
       this.#update({ access, unsaved });
-    } else if (notice.type === "document-size") {
+    } else if (notice?.type === "document-size") {
       this.#onProblem(`The document uses ${Math.round((notice.bytes / notice.limit) * 100)}% of its size limit.`);
     }
   }

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 
 export type Route = { page: "rooms" } | { page: "room"; roomId: string } | { page: "signin" } | { page: "signup" };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   const room = /^\/rooms\/([0-9a-f-]{36})$/.exec(path);
   if (room) return { page: "room", roomId: room[1]! };

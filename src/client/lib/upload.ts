@@ -2,10 +2,10 @@
 // Small files go in one multipart/form-data request; big ones through the resumable
 // R2 multipart flow (create → PUT each part → complete), progress summed over parts.
 import { API_BASE, ApiRequestError, api, type ApiErrorBody } from "../api.ts";
-import type { StoredFile } from "./types.ts";
+import type { StoredFile } from "../../shared/api-types.ts";
 
 /** Above this, the multipart flow: one failed part is retried alone, not the whole file. */
-export const MULTIPART_THRESHOLD = 10 * 1024 * 1024;
+const MULTIPART_THRESHOLD = 10 * 1024 * 1024;
 
 export type Progress = (sentBytes: number, totalBytes: number) => void;
 

@@ -12,8 +12,8 @@ import { parseMarkdown, serializeMarkdown } from "./markdown.ts";
 import { parseText, renderText } from "./text.ts";
 
 export { DocumentFormatError } from "./errors.ts";
-export { ContentKind, DocumentFormat } from "./formats.ts";
-export { appendDocument, documentFromState, readFragment, replaceDocument, restoreFromState } from "./fragment.ts";
+export { ContentKind } from "./formats.ts";
+export { appendDocument, documentFromState, replaceDocument, restoreFromState } from "./fragment.ts";
 
 // ProseMirror's JSON for a document: { type: "doc", content: [...] }.
 export type DocumentJSON = { type: string; content?: unknown[]; [key: string]: unknown };

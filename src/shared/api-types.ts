@@ -1,0 +1,107 @@
+// The JSON shapes the REST API answers. Declared once here: the server's presenters return
+// these types (a presenter that drifts from its type does not compile) and the client imports
+// them with `import type`, so it keeps no copy of its own. Dates travel as ISO 8601 strings.
+import type { PresenceUser } from "./chat-protocol.ts";
+
+type UserRole = "user" | "admin";
+/** An explicit member's role in one room. */
+export type RoomRole = "owner" | "editor" | "viewer";
+
+/** The only shape of a user that leaves the server: never the password hash. */
+export type User = {
+  id: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type Room = {
+  id: string;
+  name: string;
+  visibility: "public" | "private";
+  openEditing: boolean;
+  ownerId: string;
+  /** The caller's explicit membership, if any (GET /api/rooms/:id adds `access` beside it). */
+  role: RoomRole | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** What the caller may do in a room, from the access policy. */
+export type RoomAccess = { canView: boolean; canEdit: boolean; canManage: boolean };
+
+export type Member = {
+  userId: string;
+  name: string;
+  /** Only for the room's managers, and on the caller's own row. */
+  email?: string;
+  role: RoomRole;
+  createdAt: string;
+};
+
+/** POST /api/rooms/:id/members for someone already a member: their new role, in effect at once. */
+export type ChangedMember = Omit<Member, "createdAt">;
+
+/** What an inviter is told: the same whoever (or nobody) the invitation reached. */
+export type SentInvitation = { id: string; roomId: string; role: RoomRole; status: "pending" };
+
+/** An invitation as its invitee sees it. */
+export type Invitation = SentInvitation & {
+  roomName: string;
+  /** Null: sent with the bootstrap admin token, or the inviter has since deleted their account. */
+  invitedBy: { name: string } | null;
+  createdAt: string;
+};
+
+export type StoredFile = {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  /** What the bytes are (sniffed), which is what the file is served as. */
+  detectedType: string | null;
+  visibility: "private" | "public";
+  ownerId: string;
+  roomId: string | null;
+  sha256: string | null;
+  status: "uploading" | "ready" | "processed" | "rejected";
+  width: number | null;
+  height: number | null;
+  url: string;
+  thumbnailUrl: string | null;
+  createdAt: string;
+};
+
+export type Snapshot = {
+  id: string;
+  roomId: string;
+  bytes: number;
+  checksum: string;
+  stateVectorHash: string;
+  reason: "auto" | "manual" | "restore" | "delete";
+  label: string | null;
+  createdBy: { id: string; name: string | null } | null;
+  createdAt: string;
+};
+
+export type OnboardingStep = {
+  name: string;
+  status: "pending" | "running" | "done" | "failed";
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string | null;
+};
+
+/** GET /api/workflow/:instanceId: `status` is the platform's instance status ("running", "complete", ...). */
+export type OnboardingStatus = {
+  instanceId: string;
+  status: string;
+  error: { name: string; message: string } | null;
+  output: unknown;
+  steps: OnboardingStep[];
+};
+
+/** GET /api/presence: only the rooms the caller may see. */
+export type PresenceSummary = { users: PresenceUser[]; rooms: { roomId: string; count: number }[] };
