@@ -29,29 +29,31 @@ export const messageBody = z.string().trim().min(1, "Empty message.").max(MAX_ME
 /** Client-chosen correlation id, echoed on the resulting `message` or `error` frame. */
 const nonce = z.string().max(64).optional();
 
-export type ChatMessage = {
-  id: string;
+const chatMessage = z.object({
+  id: z.string(),
   /** Per-object sequence number: the order of messages and the `before` cursor for paging. */
-  seq: number;
-  channel: Channel;
+  seq: z.number(),
+  channel: z.string(),
   /** Null when posted with the bootstrap admin token. */
-  userId: string | null;
-  userName: string;
+  userId: z.string().nullable(),
+  userName: z.string(),
   /** "system": posted with the bootstrap admin token, shown as Roomful itself and never as a person. */
-  authorKind: "user" | "system";
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-};
+  authorKind: z.enum(["user", "system"]),
+  body: z.string(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+});
+export type ChatMessage = z.infer<typeof chatMessage>;
 
-export type PresenceUser = {
-  id: string;
-  name: string;
-  colour: string;
+const presenceUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  colour: z.string(),
   /** Rooms this user's tabs are viewing, only those the recipient may see. */
-  rooms: string[];
-  lastActive: string;
-};
+  rooms: z.array(z.string()),
+  lastActive: z.string(),
+});
+export type PresenceUser = z.infer<typeof presenceUser>;
 
 // --- client → server ------------------------------------------------------------
 const clientFrame = z.discriminatedUnion("type", [
@@ -73,26 +75,49 @@ const clientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 // --- server → client --------------------------------------------------------------
-type ErrorCode =
-  | "bad_frame"
-  | "forbidden"
-  | "internal"
-  | "not_found"
-  | "not_subscribed"
-  | "rate_limited"
-  | "too_many_subscriptions";
+const errorCode = z.enum([
+  "bad_frame",
+  "forbidden",
+  "internal",
+  "not_found",
+  "not_subscribed",
+  "rate_limited",
+  "too_many_subscriptions",
+]);
+const page = { channel: z.string(), messages: z.array(chatMessage), nextBefore: z.number().nullable() };
 
-export type ServerFrame =
-  | { type: "welcome"; you: PresenceUser; online: PresenceUser[] }
-  | { type: "presence"; event: "join" | "update" | "leave"; user: PresenceUser }
-  | { type: "subscribed"; channel: Channel; messages: ChatMessage[]; nextBefore: number | null }
-  | { type: "unsubscribed"; channel: Channel }
-  | { type: "history"; channel: Channel; messages: ChatMessage[]; nextBefore: number | null }
-  | { type: "message"; message: ChatMessage; nonce?: string }
-  | { type: "edited"; message: ChatMessage }
-  | { type: "deleted"; channel: Channel; id: string }
-  | { type: "typing"; channel: Channel; user: { id: string; name: string } }
-  | { type: "error"; code: ErrorCode; message: string; ref?: string; retryAfterMs?: number; details?: unknown };
+// Not strict: a newer server may add fields an older tab ignores.
+const serverFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("welcome"), you: presenceUser, online: z.array(presenceUser) }),
+  z.object({ type: z.literal("presence"), event: z.enum(["join", "update", "leave"]), user: presenceUser }),
+  z.object({ type: z.literal("subscribed"), ...page }),
+  z.object({ type: z.literal("unsubscribed"), channel: z.string() }),
+  z.object({ type: z.literal("history"), ...page }),
+  z.object({ type: z.literal("message"), message: chatMessage, nonce: z.string().optional() }),
+  z.object({ type: z.literal("edited"), message: chatMessage }),
+  z.object({ type: z.literal("deleted"), channel: z.string(), id: z.string() }),
+  z.object({ type: z.literal("typing"), channel: z.string(), user: z.object({ id: z.string(), name: z.string() }) }),
+  z.object({
+    type: z.literal("error"),
+    code: errorCode,
+    message: z.string(),
+    ref: z.string().optional(),
+    retryAfterMs: z.number().optional(),
+    details: z.unknown().optional(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+
+/** What a client makes of a server frame: the frame, or null for anything it cannot trust. */
+export function parseServerFrame(raw: unknown): ServerFrame | null {
+  if (typeof raw !== "string") return null;
+  try {
+    const result = serverFrame.safeParse(JSON.parse(raw));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Parses one incoming frame; never throws. */
 export function parseClientFrame(raw: unknown): { ok: true; frame: ClientFrame } | { ok: false; message: string; details?: unknown } {

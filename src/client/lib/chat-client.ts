@@ -2,22 +2,11 @@
 // partysocket reconnects with backoff; after each reconnect the room being viewed and the
 // channels followed are announced again, since the server forgets a closed socket.
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
-import type { Channel, ClientFrame, PresenceUser, ServerFrame } from "../../shared/chat-protocol.ts";
+import { type Channel, type ClientFrame, type PresenceUser, parseServerFrame, type ServerFrame } from "../../shared/chat-protocol.ts";
 import { ChatCloseCode } from "../../shared/room-protocol.ts";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
 
 type Listener = (frame: ServerFrame) => void;
-
-function readFrame(data: unknown): ServerFrame | null {
-  if (typeof data !== "string" || data === "pong") return null;
-  try {
-    const value: unknown = JSON.parse(data);
-    if (value && typeof value === "object" && typeof (value as { type?: unknown }).type === "string") return value as ServerFrame;
-  } catch {
-    // not a frame of ours
-  }
-  return null;
-}
 
 export class ChatClient {
   readonly online = new Map<string, PresenceUser>();
@@ -42,7 +31,7 @@ export class ChatClient {
       for (const channel of this.#channels.keys()) this.#send({ type: "subscribe", channel });
     });
     this.#socket.addEventListener("message", (event) => {
-      const frame = readFrame(event.data);
+      const frame = parseServerFrame(event.data);
       if (frame) this.#receive(frame);
     });
   }
