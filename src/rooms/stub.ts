@@ -34,3 +34,11 @@ export function roomStub(env: Env, roomId: string): DurableObjectStub & RoomRpc 
   const namespace = env.ROOM as unknown as DurableObjectNamespace;
   return namespace.getByName(roomId) as unknown as DurableObjectStub & RoomRpc;
 }
+
+/** The user's registry of rooms with their sockets (user-sockets.ts), named by the user's id. */
+type UserSocketsRpc = { note(roomId: string): Promise<void>; rooms(): Promise<string[]>; forget(roomIds: string[]): Promise<void> };
+
+export function userSocketsStub(env: Env, userId: string): UserSocketsRpc {
+  const namespace = env.USER_SOCKETS as unknown as DurableObjectNamespace;
+  return namespace.getByName(userId) as unknown as UserSocketsRpc;
+}

@@ -35,10 +35,3 @@ export class UserSockets extends DurableObject<Env> {
     for (const roomId of roomIds) this.ctx.storage.sql.exec(`DELETE FROM rooms WHERE room_id = ?`, roomId);
   }
 }
-
-type UserSocketsRpc = { note(roomId: string): Promise<void>; rooms(): Promise<string[]>; forget(roomIds: string[]): Promise<void> };
-
-export function userSocketsStub(env: Env, userId: string): UserSocketsRpc {
-  const namespace = env.USER_SOCKETS as unknown as DurableObjectNamespace;
-  return namespace.getByName(userId) as unknown as UserSocketsRpc;
-}

@@ -7,7 +7,7 @@ import type { Env } from "../../env.ts";
 import type { Revocation } from "../../core/credential.ts";
 import { presenceStub } from "../../presence/stub.ts";
 import { roomStub } from "../../rooms/stub.ts";
-import { userSocketsStub } from "../../rooms/user-sockets.ts";
+import { userSocketsStub } from "../../rooms/stub.ts";
 import { database } from "../../core/db.ts";
 
 /** Room objects asked at once; the registry holds at most 200 rooms per user. */

@@ -4,7 +4,7 @@
 // role signed below for this room (src/core/identity.ts; client-sent copies are removed first).
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { userSocketsStub } from "../../rooms/user-sockets.ts";
+import { userSocketsStub } from "../../rooms/stub.ts";
 import { credentialOf } from "../auth/credential-of.ts";
 import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
 import type { AppEnv } from "../context.ts";

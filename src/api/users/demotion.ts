@@ -5,7 +5,7 @@
 import type { User } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { presenceStub } from "../../presence/stub.ts";
-import { userSocketsStub } from "../../rooms/user-sockets.ts";
+import { userSocketsStub } from "../../rooms/stub.ts";
 import { loadRoom, memberRole } from "../../core/access.ts";
 import { applyLiveAccess } from "../rooms/live-access.ts";
 
