@@ -5,7 +5,8 @@
 //
 // Starts Roomful (scripts/local/serve.ts: the production Worker in workerd), @y/websocket-server
 // and Hocuspocus on 127.0.0.1:8801-8803, drives all three from this one Node process, prints one
-// table and writes bench/results/latest.json (+ latest.md, the table that README.md quotes).
+// table and writes bench/results/latest.json and latest-<mode>.md (git-ignored but for
+// latest-full.md, the table README.md quotes, committed on purpose).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -178,6 +179,7 @@ async function coldLoads(copiesList) {
   await sleep(3_500); // Hocuspocus stores 2 s after the last change; y-websocket-server on last close
   const times = Object.fromEntries(SERVERS.map((k) => [k, Object.fromEntries(copiesList.map((n) => [n, []]))]));
   const opens = Object.fromEntries(SERVERS.map((k) => [k, Object.fromEntries(copiesList.map((n) => [n, []]))]));
+  const warm = Object.fromEntries(SERVERS.map((k) => [k, Object.fromEntries(copiesList.map((n) => [n, []]))]));
   for (let trial = 0; trial < C.coldTrials; trial++) {
     for (const kind of SERVERS) {
       await restart(kind);
@@ -187,6 +189,12 @@ async function coldLoads(copiesList) {
         await waitFor(() => c.text.length === docs[n].length, 60_000, `${kind} cold load`, 1);
         times[kind][n].push(now() - start);
         opens[kind][n].push(c.openedAt() - start);
+        // A second client joins the room now loaded in memory (the first stays, so no server unloads it).
+        const warmStart = now();
+        const w = openClient(targets[kind], rooms[kind][n]);
+        await waitFor(() => w.text.length === docs[n].length, 60_000, `${kind} warm join`, 1);
+        warm[kind][n].push(now() - warmStart);
+        w.close();
         c.close();
       }
     }
@@ -203,6 +211,7 @@ async function coldLoads(copiesList) {
     out[n] = { floorMs: median(floor), stateBytes: Y.encodeStateAsUpdate(docs[n].doc).byteLength };
     for (const kind of SERVERS) out[n][kind] = median(times[kind][n]);
     out[n].open = Object.fromEntries(SERVERS.map((kind) => [kind, median(opens[kind][n])]));
+    out[n].warm = Object.fromEntries(SERVERS.map((kind) => [kind, median(warm[kind][n])]));
   }
   return out;
 }
@@ -291,8 +300,19 @@ async function presence(connections, messages) {
   });
   await waitFor(() => delivered >= messages * connections, 30_000, "chat deliveries").catch((e) => log(e.message));
   const seconds = (lastDelivery - start) / 1000;
+  const loaded = summary(latencies);
+  const loadedDelivered = delivered;
+  // Then at low load: one message at a time, the next once every socket has the previous one.
+  latencies.length = 0;
+  for (let i = 0; i < 10; i++) {
+    const target = delivered + connections;
+    const body = `bench quiet message ${i}`;
+    sendAt.set(body, now());
+    await postChat(base, roomId, body);
+    await waitFor(() => delivered >= target, 10_000, "a quiet chat delivery", 1).catch((e) => log(e.message));
+  }
   for (const s of sockets) s.close();
-  return { held, messagesPerSecond: Math.round(messages / seconds), deliveriesPerSecond: Math.round(delivered / seconds), delivered, expected: messages * connections, latency: summary(latencies) };
+  return { held, messagesPerSecond: Math.round(messages / seconds), deliveriesPerSecond: Math.round(loadedDelivered / seconds), delivered: loadedDelivered, expected: messages * connections, latency: loaded, quietLatency: summary(latencies) };
 }
 
 // ---- the run ------------------------------------------------------------------------------------
@@ -372,6 +392,7 @@ try {
       row(`  of which: until the socket opened (ms)`, null, c.open);
       row(`  in-process Yjs floor, encode+apply (ms)`, null, { roomful: c.floorMs, yws: c.floorMs, hocuspocus: c.floorMs });
       row(`  cold load / floor`, "lower", Object.fromEntries(SERVERS.map((k) => [k, c[k] && Math.round((c[k] / c.floorMs) * 100) / 100])));
+      row(`warm join ${n}x automerge-paper: synced (ms)`, "lower", c.warm);
     }
   }
   if (want("replay")) {
@@ -400,7 +421,9 @@ try {
       if (!p) continue;
       row(`presence ${n}: connections held`, null, { roomful: p.held, yws: "n/a", hocuspocus: "n/a" });
       row(`presence ${n}: chat msgs/s fanned out (deliveries/s)`, null, { roomful: `${p.messagesPerSecond} (${p.deliveriesPerSecond})`, yws: "n/a", hocuspocus: "n/a" });
+      row(`presence ${n}: delivery p50 (ms)`, null, { roomful: p.latency.p50, yws: "n/a", hocuspocus: "n/a" });
       row(`presence ${n}: delivery p99 (ms)`, null, { roomful: p.latency.p99, yws: "n/a", hocuspocus: "n/a" });
+      row(`presence ${n}: one message at a time, delivery p50 / p99 (ms)`, null, { roomful: `${p.quietLatency.p50} / ${p.quietLatency.p99}`, yws: "n/a", hocuspocus: "n/a" });
     }
   }
 } finally {

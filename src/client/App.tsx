@@ -31,7 +31,9 @@ function Session() {
   const session = useSessionState();
   return (
     <SessionContext value={session}>
-      <div className="flex min-h-screen flex-col bg-slate-100 text-slate-900">
+      {/* One screen high: the room scrolls its document and panels inside it, so its header and a
+          phone's panel bar stay put (and shrink with the on-screen keyboard; see index.html). */}
+      <div className="flex h-dvh flex-col bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
         <Header />
         <Pages />
       </div>
@@ -42,8 +44,14 @@ function Session() {
 function Pages() {
   const { user, loading } = useSession();
   const route = useRoute();
-  if (loading) return <p className="p-8 text-slate-400">Loading…</p>;
-  if (!user) return <AuthForm mode={route.page === "signup" ? "signup" : "signin"} />;
+  if (loading) return <p className="p-8 text-slate-500">Loading…</p>;
+  if (!user) {
+    return (
+      <div className="min-h-0 flex-1 overflow-y-auto px-4">
+        <AuthForm mode={route.page === "signup" ? "signup" : "signin"} />
+      </div>
+    );
+  }
   return <SignedIn user={user} />;
 }
 
@@ -73,12 +81,14 @@ function SignedIn({ user }: { user: User }) {
       {route.page === "room" ? (
         <RoomView key={route.roomId} roomId={route.roomId} user={user} />
       ) : (
-        <main className="mx-auto flex w-full max-w-4xl flex-col gap-6 p-6">
-          {onboardingId && <Onboarding instanceId={onboardingId} />}
-          <CreateRoomForm />
-          <h1 className="text-xl font-semibold">Rooms</h1>
-          <RoomList />
-        </main>
+        <div className="min-h-0 flex-1 overflow-y-auto">
+          <main className="mx-auto flex w-full max-w-4xl flex-col gap-6 p-4 md:p-6">
+            {onboardingId && <Onboarding instanceId={onboardingId} />}
+            <CreateRoomForm />
+            <h1 className="text-xl font-semibold">Rooms</h1>
+            <RoomList />
+          </main>
+        </div>
       )}
     </ChatContext>
   );

@@ -203,9 +203,35 @@ export const loginAttempts = sqliteTable("login_attempts", {
   windowStart: integer("window_start").notNull(),
 });
 
+/**
+ * What search finds: one row per document block, chat message or file, in a room. The FTS5
+ * index over `title` and `body` (search_fts, external content) lives in a hand-written
+ * migration (migrations/0004_search.sql: Drizzle cannot express virtual tables) and is kept in
+ * step by triggers, so deleting a room or a file (these foreign keys) leaves the index at once.
+ */
+export const searchEntries = sqliteTable(
+  "search_entries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    type: text("type", { enum: ["document", "message", "comment", "file"] }).notNull(),
+    roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
+    /** Document blocks: content hash and occurrence; messages and files: their id. */
+    itemId: text("item_id").notNull(),
+    fileId: text("file_id").references(() => files.id, { onDelete: "cascade" }),
+    /** Heading path of a block, a message's author, a file's name. */
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** A block's index in its document (where a hit points); null for other types. */
+    position: integer("position"),
+    at: integer("at").notNull(),
+  },
+  (t) => [uniqueIndex("search_entries_item_unique").on(t.roomId, t.type, t.itemId), index("search_entries_file_idx").on(t.fileId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomRole = (typeof roomMembers.$inferSelect)["role"];
 export type FileRow = typeof files.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
+export type SearchEntryRow = typeof searchEntries.$inferSelect;

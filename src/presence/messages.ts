@@ -3,6 +3,7 @@
 // per channel in the same transaction that inserts (no unbounded growth, no second write).
 import type { Channel, ChatMessage } from "../shared/chat-protocol.ts";
 import { newId } from "../shared/crypto.ts";
+import type { ChatChange } from "../core/search-events.ts";
 
 /** Retention: the newest 10,000 messages of each channel; older ones are deleted for good. */
 export const HISTORY_PER_CHANNEL = 10_000;
@@ -36,11 +37,13 @@ export type Page = { messages: ChatMessage[]; nextBefore: number | null };
 export class MessageStore {
   /** Per-channel cap; a field so a test can shrink it instead of writing 10,000 rows. */
   historyLimit = HISTORY_PER_CHANNEL;
+  /** Told of every write, edit and delete after it is stored (the search index, src/core/search-events.ts). */
+  onChange: (change: ChatChange) => void = () => {};
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
   append(channel: Channel, author: Author, body: string, now = Date.now()): ChatMessage {
-    return this.storage.transactionSync(() => {
+    const message = this.storage.transactionSync(() => {
       const row = this.storage.sql
         .exec<Row>(
           `INSERT INTO messages (id, channel, user_id, user_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -54,6 +57,8 @@ export class MessageStore {
       );
       return toMessage(row);
     });
+    this.onChange({ kind: "written", message });
+    return message;
   }
 
   /** Up to `limit` messages older than `before` (default: the newest), oldest first. */
@@ -77,11 +82,13 @@ export class MessageStore {
     const row = this.storage.sql
       .exec<Row>(`UPDATE messages SET body = ?, edited_at = ? WHERE id = ? RETURNING *`, body, now, id)
       .toArray()[0];
+    if (row) this.onChange({ kind: "written", message: toMessage(row) });
     return row ? toMessage(row) : null;
   }
 
   remove(id: string): void {
-    this.storage.sql.exec(`DELETE FROM messages WHERE id = ?`, id);
+    const row = this.storage.sql.exec<Row>(`DELETE FROM messages WHERE id = ? RETURNING *`, id).toArray()[0];
+    if (row) this.onChange({ kind: "removed", channel: row.channel, id });
   }
 
   dropChannel(channel: Channel): void {

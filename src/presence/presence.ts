@@ -18,6 +18,7 @@ import { RateLimiter } from "../core/token-bucket.ts";
 import { RATE_BURST, RATE_PER_SECOND } from "./rate-limit.ts";
 import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./roster.ts";
 import { migrate } from "./schema.ts";
+import { noteChatChange } from "../core/search-events.ts";
 
 /** A socket may send this many malformed frames (each answered with an error) before it is closed. */
 export const MAX_BAD_FRAMES = 20;
@@ -47,6 +48,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     // Synchronous, so RPC calls (which skip partyserver's onStart) also find the tables.
     migrate(ctx.storage.sql);
     this.messages = new MessageStore(ctx.storage);
+    this.messages.onChange = (change) => noteChatChange(ctx, env, change);
     this.leaves = new PendingLeaves(ctx.storage);
     this.visible = new VisibleRooms(ctx.storage);
     this.limits = presenceLimits(env);

@@ -1,5 +1,10 @@
-// Everything a room sends to all of its sockets (stored document updates and awareness
-// changes) goes out through here, merged, straight to the runtime's sockets.
+// Everything a room sends to all of its sockets (document updates and awareness changes) goes
+// out through here, merged, straight to the runtime's sockets.
+//
+// Group commit: updates are applied at once but written when they are flushed. Every flush
+// first calls `commit` (the room writes all staged updates in one SQLite transaction), then
+// sends; the output gate holds the frames until that write is durable. So a flood of updates
+// costs one commit per flush instead of one per update, and nothing is sent unstored.
 //
 // Why not YServer's own broadcast: it walks partyserver's getConnections(), which deserializes
 // every socket's attachment for every message, and sends each update and each awareness frame
@@ -40,9 +45,11 @@ export class RoomBroadcaster {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly awareness: awarenessProtocol.Awareness,
+    /** Stores every staged update; false if that failed (then nothing is sent). */
+    private readonly commit: () => boolean,
   ) {}
 
-  /** A document update, already stored. */
+  /** A document update, applied and staged: it is stored by the flush that sends it. */
   queueUpdate(update: Uint8Array): void {
     this.#updates.push(update);
     if (this.#updates.length >= MAX_BATCH_UPDATES) this.flush();
@@ -66,6 +73,11 @@ export class RoomBroadcaster {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#lastFlushAt = Date.now();
+    if (!this.commit()) {
+      this.#updates = [];
+      this.#awarenessClients.clear();
+      return;
+    }
     const frames = [this.#updateFrame(), this.#awarenessFrame()].filter((f): f is Uint8Array => f !== null);
     if (frames.length === 0) return;
     for (const socket of this.ctx.getWebSockets()) {

@@ -1,9 +1,12 @@
 // One room: a Durable Object holding the room's Yjs document and awareness, built on
 // y-partyserver's YServer (which speaks the y-websocket sync + awareness protocol). The class
 // only wires the helpers beside it:
-// - durability (storage.ts): every applied update is appended to SQLite in the same turn,
-//   before any other client can see it (the output gate holds outgoing frames until the write
-//   commits); compaction.ts merges the log once it has grown;
+// - durability (storage.ts): group commit. Every update is applied at once and staged; the
+//   staged updates are written in one SQLite transaction before anything derived from them
+//   leaves the room (the broadcaster's flush, a joiner's sync answer, REST reads, snapshots:
+//   #stored()), and the output gate holds those frames until the write commits. A crash loses
+//   only updates nobody else has seen; their senders re-send them on reconnect (sync step 1/2).
+//   compaction.ts merges the log once it has grown;
 // - frame-policy.ts: size limit, frame budget, malformed frames and invalid updates close only
 //   their own connection, counted; a document over its cap refuses further growth;
 // - awareness-guard.ts: an awareness client id belongs to the connection that announced it;
@@ -25,6 +28,7 @@ import { connectionIdentity } from "./connection-identity.ts";
 import { type ClosedSockets, type Credential, isRevoked, type Revocation, REVOKED_CLOSE_REASON } from "../core/credential.ts";
 import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
 import { SnapshotSchedule } from "./snapshot-schedule.ts";
+import { noteDocumentEdit } from "../core/search-events.ts";
 import { CompactionSchedule, logIsLong } from "./compaction.ts";
 import { FramePolicy, type UnresolvedTally } from "./frame-policy.ts";
 import { accessNotice, documentSizeNotice, encodeNotice } from "./notices.ts";
@@ -82,6 +86,7 @@ export class Room extends YServer {
   /** Which connection each awareness client id belongs to (awareness-guard.ts). */
   #awarenessOwners = new AwarenessOwners();
   #persistFailed = false;
+  #resetting = false;
   #destroyed = false;
   /**
    * The whole document as one update, answered to every client that joins with nothing, until
@@ -103,7 +108,7 @@ export class Room extends YServer {
    * broadcastCustomMessage below, and every incoming frame through onMessage.
    */
   override async onStart(): Promise<void> {
-    this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness);
+    this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness, this.#storedBeforeBroadcast);
     // After a wake, sockets that were open still own the awareness ids they announced.
     for (const connection of this.#connections()) {
       const state = connection.state;
@@ -144,12 +149,11 @@ export class Room extends YServer {
   #persist = (update: Uint8Array): void => {
     // Never throw from a Yjs update listener: Yjs would stop emitting updates for this doc.
     try {
-      this.#storage.append(update);
+      this.#storage.stage(update); // written by the flush that broadcasts it (group commit)
       this.#snapshots.noteEdit();
+      noteDocumentEdit(this.ctx, this.#env, this.name);
     } catch (error) {
       console.error(`room ${this.name}: persisting an update failed`, error);
-      // An update that is not stored must reach no one. The wedge check after apply then
-      // resets the room to what storage holds.
       this.#persistFailed = true;
       return;
     }
@@ -157,6 +161,37 @@ export class Room extends YServer {
     this.#fullState = null;
     this.#broadcaster.queueUpdate(update);
   };
+
+  /**
+   * Writes every staged update (one transaction) so that what is sent next carries only stored
+   * updates. False if the write failed: memory is then ahead of storage, and the caller must
+   * send nothing; the room resets to what storage holds.
+   */
+  #stored(): boolean {
+    if (this.#persistFailed) return false;
+    try {
+      this.#storage.commit();
+      return true;
+    } catch (error) {
+      console.error(`room ${this.name}: storing updates failed`, error);
+      this.#persistFailed = true;
+      return false;
+    }
+  }
+
+  /** The broadcaster's commit: may run inside a Yjs listener, so the reset waits for it to return. */
+  #storedBeforeBroadcast = (): boolean => {
+    if (this.#stored()) return true;
+    queueMicrotask(() => this.#resetRoom());
+    return false;
+  };
+
+  /** #stored() for a path that answers someone: a failed write resets the room now. */
+  #storedOrReset(): boolean {
+    if (this.#stored()) return true;
+    this.#resetRoom();
+    return false;
+  }
 
   /**
    * YServer's custom-message broadcast, to every connection that opted in with `hello` (a text
@@ -186,9 +221,13 @@ export class Room extends YServer {
     }
   }
 
-  /** Merges the log into one state (a single transaction). */
+  /** Merges the log into one state (a single transaction); the state includes staged updates. */
   compactNow(): void {
-    this.#storage.compact(Y.encodeStateAsUpdate(this.document));
+    if (this.#persistFailed) return;
+    const state = Y.encodeStateAsUpdate(this.document);
+    this.#storage.compact(state);
+    // The stored state is the whole document: joiners with nothing get these bytes until the next edit.
+    this.#fullState = state;
   }
 
   // ---- connections ---------------------------------------------------------------
@@ -202,6 +241,8 @@ export class Room extends YServer {
       return;
     }
     connection.setState(who);
+    // YServer sends the document's state vector and every awareness state: stored ones only.
+    if (!this.#storedOrReset()) return;
     await super.onConnect(connection, ctx);
   }
 
@@ -210,6 +251,9 @@ export class Room extends YServer {
     const parsed = parseClientMessage(message);
     if (parsed === "not-json") return void this.#frames.reject(connection, RoomCloseCode.malformed, "Custom message is not JSON");
     if (!parsed) return;
+    // The answer to a hello acknowledges the edits this client sent before it (the client's
+    // "unsaved changes"), so those edits are stored first.
+    if (!this.#storedOrReset()) return;
     connection.setState((prev) => ({ ...(prev as ConnectionState), speaksCustomMessages: true }));
     this.#notify(connection, accessNotice(connection.state!.role));
     const size = this.#sizeNotice();
@@ -246,6 +290,7 @@ export class Room extends YServer {
 
   /** Sync step 2: what the client lacks; a client with nothing gets the shared full-state encoding. */
   #answerSyncStep1(connection: RoomConnection, stateVector: Uint8Array, knowsNothing: boolean): void {
+    if (!this.#storedOrReset()) return;
     if (!knowsNothing) return sendIfOpen(connection, syncStep2Frame(Y.encodeStateAsUpdate(this.document, stateVector)));
     this.#fullState ??= Y.encodeStateAsUpdate(this.document);
     sendIfOpen(connection, syncStep2Frame(this.#fullState));
@@ -276,7 +321,7 @@ export class Room extends YServer {
     const unresolved = this.#frames.refuseUnresolvable(connection, connection.state?.unresolved, bytes);
     if (!unresolved) return;
     connection.setState((prev) => ({ ...(prev as ConnectionState), unresolved }));
-    connection.send(syncStep1Frame(this.document));
+    if (this.#storedOrReset()) connection.send(syncStep1Frame(this.document));
   }
 
   /** Applies the part of an awareness update this connection may make (awareness-guard.ts). */
@@ -307,6 +352,8 @@ export class Room extends YServer {
   }
 
   #resetRoom(): void {
+    if (this.#resetting) return;
+    this.#resetting = true;
     for (const connection of this.#connections()) connection.close(RoomCloseCode.reset, "Room reset; reconnect");
     this.ctx.abort("room document reset");
   }
@@ -332,11 +379,12 @@ export class Room extends YServer {
   // ---- snapshots (snapshot-schedule.ts) ---------------------------------------------
 
   async onAlarm(): Promise<void> {
-    if (!this.#destroyed) await this.#snapshots.onAlarm();
+    if (!this.#destroyed && this.#storedOrReset()) await this.#snapshots.onAlarm();
   }
 
   async snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null> {
     await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
     return this.#snapshots.take(request);
   }
 
@@ -349,6 +397,7 @@ export class Room extends YServer {
 
   async getState(): Promise<Uint8Array> {
     await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
     return Y.encodeStateAsUpdate(this.document);
   }
 
@@ -377,7 +426,8 @@ export class Room extends YServer {
   }
 
   #afterServerEdit(): EditOutcome {
-    if (this.#isWedged()) {
+    // The caller is told "applied" only once the edit is stored.
+    if (this.#isWedged() || !this.#stored()) {
       this.#resetRoom();
       return "room_reset";
     }

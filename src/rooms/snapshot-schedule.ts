@@ -3,7 +3,7 @@
 // after the first), so when it fires the room has been quiet or busy for too long. When the
 // first edit since the last snapshot happened is kept in storage, so a room that sleeps or is
 // evicted before its alarm still snapshots.
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { Env } from "../env.ts";
 import {
   pruneAutoSnapshots,
@@ -78,11 +78,14 @@ export class SnapshotSchedule {
     // Clean before the await: an edit arriving meanwhile marks the room dirty again.
     const wasDirty = this.#dirtySince !== 0;
     this.#markClean();
-    const checksum = await stateChecksum(document);
+    // Encoded now, in the turn the room stored its staged updates: edits arriving during the
+    // awaits below may not be stored yet, and a snapshot must hold only stored ones.
+    const state = Y.encodeStateAsUpdate(document);
+    const checksum = await stateChecksum(state);
     const unchanged = checksum === storage.getMeta(META_LAST_CHECKSUM);
     if (unchanged && request.reason === "auto") return null;
     try {
-      const row = await writeSnapshot(env, roomName, document, request);
+      const row = await writeSnapshot(env, roomName, state, request);
       if (row === "limit_reached") {
         if (wasDirty) this.noteEdit();
         return null;

@@ -32,20 +32,19 @@ export type WrittenSnapshot = SnapshotRow & { reused: boolean };
 export const snapshotKey = (roomId: string, snapshotId: string) => `snapshots/${roomId}/${snapshotId}`;
 
 /**
- * Writes the document's state as a snapshot. A manual or restore snapshot whose content equals
+ * Writes a document state (encoded by the caller in the turn its updates were stored) as a snapshot. A manual or restore snapshot whose content equals
  * a kept one answers that one instead (nothing written); a manual one past KEPT_SNAPSHOTS_MAX
  * is refused. Restore snapshots are not refused here: the restore route checks the cap before
  * it edits the document, and a restore must not end without its snapshot.
  */
-export async function writeSnapshot(env: Env, roomId: string, doc: Y.Doc, request: SnapshotRequest): Promise<WrittenSnapshot | "limit_reached"> {
-  const state = Y.encodeStateAsUpdate(doc);
+export async function writeSnapshot(env: Env, roomId: string, state: Uint8Array, request: SnapshotRequest): Promise<WrittenSnapshot | "limit_reached"> {
   const checksum = await sha256Hex(state);
   const kept = request.reason !== "auto";
   if (kept) {
     const existing = await keptSnapshotWithChecksum(env, roomId, checksum);
     if (existing) return { ...existing, reused: true };
   }
-  const stateVectorHash = await sha256Hex(Y.encodeStateVector(doc));
+  const stateVectorHash = await sha256Hex(Y.encodeStateVectorFromUpdate(state));
   const id = crypto.randomUUID();
   const r2Key = snapshotKey(roomId, id);
   await env.STORAGE.put(r2Key, state, {
@@ -111,8 +110,8 @@ export async function deleteSnapshot(env: Env, row: Pick<SnapshotRow, "id" | "r2
   await database(env).delete(snapshots).where(eq(snapshots.id, row.id));
 }
 
-export async function stateChecksum(doc: Y.Doc): Promise<string> {
-  return sha256Hex(Y.encodeStateAsUpdate(doc));
+export async function stateChecksum(state: Uint8Array): Promise<string> {
+  return sha256Hex(state);
 }
 
 /** A snapshot whose bytes in R2 no longer match the checksum recorded when it was written. */

@@ -1,5 +1,6 @@
 // The room's durable document in its own SQLite storage:
-//   doc_updates: every accepted update, appended in the turn that applies it
+//   doc_updates: every accepted update, one row per update (group commit writes many in one
+//                transaction, but the format is the same as one commit per update)
 //   doc_state:   the latest compacted state, split in chunks (SQLite rows cap at 2 MB)
 // Load = doc_state + doc_updates in order. Compaction replaces both in one transaction.
 
@@ -29,6 +30,8 @@ export class DocumentStorage {
   #stats: StorageStats = { stateBytes: 0, logBytes: 0, logCount: 0 };
   /** Next log sequence number, kept in memory so an append is a single INSERT. */
   #nextSeq = 1;
+  /** Applied but not yet written: commit() writes them together (group commit). */
+  #staged: Uint8Array[] = [];
 
   constructor(private readonly storage: DurableObjectStorage) {
     storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_updates (
@@ -75,19 +78,46 @@ export class DocumentStorage {
     return { state: stateParts.length ? concat(stateParts.map((r) => r.data)) : null, updates };
   }
 
-  /** Appends one update. Synchronous: it commits with the turn that applied the update. */
-  append(update: Uint8Array): void {
-    const sql = this.storage.sql;
-    const seq = this.#nextSeq++;
-    chunks(update).forEach((part, index) => {
-      sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
-    });
+  /**
+   * Counts an applied update as part of the document (the cap sees it at once) and keeps it
+   * for the next commit(). Nothing derived from it may leave the room before that commit.
+   */
+  stage(update: Uint8Array): void {
+    this.#staged.push(update);
     this.#stats.logBytes += update.byteLength;
     this.#stats.logCount += 1;
   }
 
-  /** Replaces the state and the whole log with one compacted state, atomically. */
+  get hasStaged(): boolean {
+    return this.#staged.length > 0;
+  }
+
+  /**
+   * Writes every staged update in one transaction (one SQLite commit for the whole group, with
+   * the turn). Frames sent after this in the same turn are held by the output gate until it
+   * commits. Throws if the write fails; the staged updates are then lost (the room resets).
+   */
+  commit(): void {
+    const staged = this.#staged;
+    if (staged.length === 0) return;
+    this.#staged = [];
+    const sql = this.storage.sql;
+    this.storage.transactionSync(() => {
+      for (const update of staged) {
+        const seq = this.#nextSeq++;
+        chunks(update).forEach((part, index) => {
+          sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
+        });
+      }
+    });
+  }
+
+  /**
+   * Replaces the state and the whole log with one compacted state, atomically. `state` is the
+   * whole document, staged updates included, so they are stored by this write.
+   */
   compact(state: Uint8Array): void {
+    this.#staged = [];
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
       sql.exec("DELETE FROM doc_state");

@@ -27,6 +27,8 @@ export type Room = {
   role: RoomRole | null;
   createdAt: string;
   updatedAt: string;
+  /** Lists only: the room's latest snapshot (taken ~30 s after an edit) or settings change. */
+  lastActivityAt?: string;
 };
 
 /** What the caller may do in a room, from the access policy. */
@@ -105,3 +107,25 @@ export type OnboardingStatus = {
 
 /** GET /api/presence: only the rooms the caller may see. */
 export type PresenceSummary = { users: PresenceUser[]; rooms: { roomId: string; count: number }[] };
+
+/** GET /api/search (src/api/search): one hit, in a room the caller may view. */
+export type SearchResultType = "document" | "message" | "comment" | "file";
+export type SearchResult = {
+  type: SearchResultType;
+  roomId: string;
+  roomName: string;
+  /** A document block's key, a message's id, a file's id. */
+  id: string;
+  /** Plain text around the match; `highlights` are [start, end) offsets of matched words in it. */
+  snippet: string;
+  highlights: [number, number][];
+  /** Relevance (bm25, higher is better); ties go to the most recent. */
+  score: number;
+  /** When the block last changed, the message was written, the file uploaded. */
+  at: string;
+  /** Where the hit is: the room with `?block=` or `?message=`, or the file's bytes. */
+  url: string;
+  /** Documents: the index of the block among the document's top-level blocks. */
+  position?: number;
+};
+export type SearchPage = { results: SearchResult[]; nextCursor: string | null };

@@ -1,6 +1,16 @@
 // Queue messages carry only the job id and type (queues cap messages at 128 KB):
 // the job's payload lives in D1's `jobs` table.
-export type JobType = "welcome-email" | "process-file";
+export type JobType =
+  | "welcome-email"
+  | "process-file"
+  /** Search (src/api/search): re-index one room's document from its stored state. */
+  | "index-document"
+  /** Search: index (or re-index after an edit) one chat message. */
+  | "index-message"
+  /** Search: index every existing room, a few per job, each job handing on to the next. */
+  | "search-backfill";
+
+export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill"] as const satisfies readonly JobType[];
 
 export interface JobMessage {
   jobId: string;

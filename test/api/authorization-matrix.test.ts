@@ -222,6 +222,8 @@ const ROUTES: Route[] = [
   },
   // Presence and chat.
   { name: "GET /api/presence", request: () => ({ method: "GET", path: "/api/presence" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
+  { name: "GET /api/search", request: () => ({ method: "GET", path: "/api/search?q=matrix" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
+  { name: "POST /api/search/backfill", request: () => ({ method: "POST", path: "/api/search/backfill" }), expect: row(401, 403, 403, 403, 403, 202, 401, 401) },
   { name: "WS /api/chat", request: () => ({ method: "GET", path: "/api/chat", ws: true }), expect: row(401, 101, 101, 101, 101, 101, 401, 401) },
   { name: "WS /parties/room/:id", request: (w) => ({ method: "GET", path: `/parties/room/${w.room}`, ws: true }), expect: row(401, 404, 101, 101, 101, 101, 401, 401) },
   { name: "WS /parties/room/:id (public room)", request: (w) => ({ method: "GET", path: `/parties/room/${w.publicRoom}`, ws: true }), expect: row(401, 101, 101, 101, 101, 101, 401, 401) },

@@ -136,6 +136,45 @@ describe("two people in one room", () => {
     await bob.getByTestId("chat-message").filter({ hasText: "Morning Alice!" }).waitFor();
   });
 
+  it("Alice writes \"quarterly revenue\"; Bob finds it with Ctrl-K and lands on the paragraph; Carol, an outsider, finds nothing", async () => {
+    await editorOf(alice).click();
+    await alice.keyboard.press("Control+End");
+    await alice.keyboard.press("Enter");
+    await alice.keyboard.type("Our quarterly revenue grew this spring.");
+    await bob.goto(`${stack.webUrl}/#/`);
+    await bob.getByRole("list", { name: "Rooms" }).waitFor();
+    /** Opens search with the shortcut and asks again until `until` holds (the index follows edits within seconds). */
+    const searchFor = async (page: Page, q: string, until: (page: Page) => Promise<boolean>) => {
+      await page.keyboard.press("Control+k");
+      const box = page.getByRole("combobox", { name: "Search documents, messages and files" });
+      const deadline = Date.now() + WAIT_MS;
+      for (;;) {
+        await box.fill("");
+        await box.fill(q);
+        if (await until(page)) return;
+        if (Date.now() > deadline) throw new Error(`search for "${q}" did not settle`);
+      }
+    };
+    const hit = (page: Page) => page.getByTestId("search-result").filter({ hasText: "quarterly revenue" });
+    const shows = (locator: ReturnType<Page["getByTestId"]>) => locator.first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+    await searchFor(bob, "quarterly revenue", (page) => shows(hit(page)));
+    expect(await hit(bob).getAttribute("data-type")).toBe("document");
+    expect(await hit(bob).locator("mark").allInnerTexts()).toEqual(["quarterly", "revenue"]);
+    await shot(bob, "bob-search");
+    await bob.keyboard.press("Enter");
+    // Landed on the paragraph: the outline the search puts over it names its text.
+    await bob.locator('[data-testid="search-landing"][data-text*="quarterly revenue"]').waitFor({ state: "attached" });
+    expect(bob.url()).toContain(`#/rooms/${roomId}`);
+
+    const carolContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const carol = await carolContext.newPage();
+    carol.setDefaultTimeout(WAIT_MS);
+    await signUp(carol, { name: "Carol Outsider", email: `carol-outsider-${run}@example.com` });
+    await searchFor(carol, "quarterly revenue", (page) => shows(page.getByTestId("search-empty")));
+    expect(await hit(carol).count()).toBe(0);
+    await carolContext.close();
+  });
+
   it("Alice uploads a file with progress; Bob sees it and downloads the same bytes", async () => {
     await tab(alice, "Files");
     await tab(bob, "Files");

@@ -4,13 +4,14 @@
 //
 //   npm run test:resilience            full run (20 crash cycles, 10,000 fuzz frames, 60 s load)
 //   npm run test:resilience -- --ci    bounded run for CI (under ~8 minutes on 2 cores)
-//   ... -- --only crash,frames         a subset: crash, frames, hostile, rest, abuse, load, sockets
+//   ... -- --only crash,frames         a subset: crash (both crash parts), flood, frames, hostile, rest, abuse, load, sockets
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { abuseTest } from "./abuse.ts";
 import { crashTest } from "./crash.ts";
+import { floodCrashTest } from "./crash-flood.ts";
 import { frameFuzz } from "./frame-fuzz.ts";
 import { hostileRoomTest } from "./hostile-room.ts";
 import { loadTest } from "./load.ts";
@@ -73,6 +74,20 @@ try {
     } catch (error) {
       record({ part: "1 crash", tried: `${cycles} kill -9 cycles`, figure: `error: ${(error as Error).message}`, held: false });
     }
+  }
+  if (want("crash") || want("flood")) {
+    const cycles = ci ? 2 : 5;
+    await part("1b crash in a flood", async () => {
+      const r = await floodCrashTest(stack, { cycles, minMs: ci ? 1_500 : 2_000, maxMs: ci ? 3_000 : 6_000 });
+      return [
+        {
+          part: "1b crash in a flood",
+          tried: `${r.cycles} kill -9 cycles mid-flood, ${r.writers} writers, ${r.typed} trace patches`,
+          figure: `updates received ${r.received}, not stored ${r.receivedLost}; edits unstored at the kill ${r.unstoredAtKill} (re-sent); writers whose edits are not all stored ${r.writersLost}${r.notes.length ? `; ${r.notes.join("; ")}` : ""}`,
+          held: r.cycles === cycles && r.received > 0 && r.receivedLost === 0 && r.writersLost === 0 && r.notes.length === 0,
+        },
+      ];
+    });
   }
   if (want("frames")) {
     await part("2 frame fuzz", () => frameFuzz(stack, { frames: ci ? 2_000 : 10_000 }));

@@ -60,7 +60,7 @@ describe("the shared editor schema", () => {
   it("builds inside workerd, where there is no DOM, with Tiptap's node and mark names", () => {
     expect(typeof (globalThis as { document?: unknown }).document).toBe("undefined");
     expect(Object.keys(editorSchema.nodes)).toEqual(
-      expect.arrayContaining(["doc", "paragraph", "heading", "bulletList", "orderedList", "listItem", "blockquote", "codeBlock", "horizontalRule", "hardBreak", "text"]),
+      expect.arrayContaining(["doc", "paragraph", "heading", "bulletList", "orderedList", "listItem", "taskList", "taskItem", "image", "blockquote", "codeBlock", "horizontalRule", "hardBreak", "text"]),
     );
     expect(Object.keys(editorSchema.marks)).toEqual(expect.arrayContaining(["bold", "italic", "strike", "code", "link", "underline"]));
     expect(FRAGMENT_NAME).toBe("default");
@@ -99,6 +99,47 @@ describe("markdown", () => {
     expect(() => parseContent("*".repeat(5000) + "x" + "*".repeat(5000), "markdown")).toThrow(DocumentFormatError);
   });
 
+  it("round-trips task lists, nested and checked, as GitHub writes them", () => {
+    const tasks = "- [ ] write the plan\n- [x] book the room\n  - [X] nested done\n  - [ ] nested open\n\nafter";
+    const json = readDocument(docFrom(tasks), "json");
+    expect(json.content?.[0]).toMatchObject({
+      type: "taskList",
+      content: [
+        { type: "taskItem", attrs: { checked: false }, content: [{ type: "paragraph", content: [{ text: "write the plan" }] }] },
+        { type: "taskItem", attrs: { checked: true }, content: [{ type: "paragraph" }, { type: "taskList", content: [{ attrs: { checked: true } }, { attrs: { checked: false } }] }] },
+      ],
+    });
+    expect(readDocument(docFrom(tasks), "markdown")).toBe(tasks.replace("[X]", "[x]"));
+  });
+
+  it("keeps brackets as text in a list that is not all tasks, and when escaped", () => {
+    const mixed = readDocument(docFrom("- [ ] a task\n- not a task"), "json");
+    expect(mixed.content?.[0]).toMatchObject({ type: "bulletList", content: [{ content: [{ content: [{ text: "[ ] a task" }] }] }, {}] });
+    const escaped = readDocument(docFrom("- \\[ ] literal"), "json");
+    expect(escaped.content?.[0]).toMatchObject({ type: "bulletList", content: [{ content: [{ content: [{ text: "[ ] literal" }] }] }] });
+    // A task whose text starts with a mark keeps the mark.
+    const marked = readDocument(docFrom("- [x] **done**"), "json");
+    expect(marked.content?.[0]).toMatchObject({ type: "taskList", content: [{ attrs: { checked: true }, content: [{ content: [{ text: "done", marks: [{ type: "bold" }] }] }] }] });
+  });
+
+  it("round-trips images with their alt text and title, and keeps only safe sources", () => {
+    const images = '![A cat](https://files.example/cat.png "Tabby") and ![](/api/files/abc)';
+    const json = readDocument(docFrom(images), "json");
+    expect(json.content?.[0]).toMatchObject({
+      type: "paragraph",
+      content: [
+        { type: "image", attrs: { src: "https://files.example/cat.png", alt: "A cat", title: "Tabby" } },
+        { type: "text", text: " and " },
+        { type: "image", attrs: { src: "/api/files/abc", alt: null } },
+      ],
+    });
+    expect(readDocument(docFrom(images), "markdown")).toBe(images);
+    // markdown-it refuses these sources, so they stay literal text; no image node is made.
+    for (const bad of ["![x](javascript:alert(1))", "![x](data:image/png;base64,AAAA)"]) {
+      expect(JSON.stringify(readDocument(docFrom(bad), "json"))).not.toContain('"type":"image"');
+    }
+  });
+
   it("joins soft line breaks into one line, as CommonMark renders them", () => {
     expect(readDocument(docFrom("> quoted\n> text\n\nsoft\nbreak"), "markdown")).toBe("> quoted text\n\nsoft break");
   });
@@ -111,7 +152,8 @@ describe("HTML", () => {
       "html",
     );
     const html = renderDocument(node, "html");
-    expect(html).toBe("<p>Hi <strong>there</strong></p><p>inside span</p><p>bad</p>");
+    // The <img> keeps its (relative) source and nothing else: no onerror.
+    expect(html).toBe('<p>Hi <strong>there</strong></p><p><img src="x" loading="lazy"></p><p>inside span</p><p>bad</p>');
   });
 
   it("answers absurdly nested HTML with a document or a format error, never a crash", () => {
@@ -146,6 +188,37 @@ describe("HTML", () => {
     expect(html).not.toMatch(/href="[^"]*"[^ >]*"/);
     // Whatever we render parses back to the same document.
     expect(renderDocument(parseContent(html, "html"), "json")).toEqual(readDocument(doc, "json"));
+  });
+
+  it("renders task lists as Tiptap's markup and reads them back", () => {
+    const doc = docFrom("- [x] done\n- [ ] open");
+    const html = readDocument(doc, "html");
+    expect(html).toBe(
+      '<ul data-type="taskList">' +
+        '<li data-type="taskItem" data-checked="true"><label><input checked="checked" type="checkbox"><span></span></label><div><p>done</p></div></li>' +
+        '<li data-type="taskItem" data-checked="false"><label><input type="checkbox"><span></span></label><div><p>open</p></div></li>' +
+        "</ul>",
+    );
+    expect(renderDocument(parseContent(html, "html"), "json")).toEqual(readDocument(doc, "json"));
+    expect(readDocument(doc, "text")).toBe("done\nopen");
+  });
+
+  it("renders images with their size and reads them back; unsafe sources never leave or enter", () => {
+    const node = parseContent('<p><img src="https://files.example/a.png" alt="Chart" width="640" height="480" onerror="alert(1)"></p>', "html");
+    const html = renderDocument(node, "html");
+    expect(html).toBe('<p><img height="480" width="640" alt="Chart" src="https://files.example/a.png" loading="lazy"></p>');
+    expect(renderDocument(parseContent(html, "html"), "json")).toEqual(renderDocument(node, "json"));
+    expect(renderDocument(node, "markdown")).toBe("![Chart](https://files.example/a.png)");
+    // An image stored over Yjs with a script or data source is dropped from every export...
+    const stored = editorSchema.nodeFromJSON({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: "x" }, { type: "image", attrs: { src: "javascript:alert(1)" } }, { type: "image", attrs: { src: "/api/files/ok" } }] }],
+    });
+    expect(renderDocument(stored, "html")).toBe('<p>x<img src="/api/files/ok" loading="lazy"></p>');
+    // ...and a JSON import naming one is refused, like an unsafe link.
+    expect(() => parseContent(JSON.stringify(stored.toJSON()), "json")).toThrow(DocumentFormatError);
+    expect(() => parseContent('<p><img src="data:image/png;base64,AAAA"></p>', "html")).not.toThrow();
+    expect(renderDocument(parseContent('<p><img src="data:image/png;base64,AAAA"></p>', "html"), "html")).toBe("<p></p>");
   });
 
   it("renders Tiptap's markup for each node", () => {

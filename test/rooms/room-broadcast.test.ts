@@ -43,7 +43,7 @@ describe("room broadcaster", () => {
     awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(peer, [peer.clientID]), "test");
 
     const { sockets, ctx } = fakeRoom(3);
-    const broadcaster = new RoomBroadcaster(ctx, awareness);
+    const broadcaster = new RoomBroadcaster(ctx, awareness, () => true);
     for (const u of updates) broadcaster.queueUpdate(u);
     broadcaster.queueAwareness([peer.clientID, awareness.clientID]);
     await sleep(20);
@@ -68,7 +68,7 @@ describe("room broadcaster", () => {
     const updates: Uint8Array[] = [];
     doc.on("update", (u: Uint8Array) => updates.push(u));
     const { sockets, ctx } = fakeRoom(400); // 400 sockets: 25 ms between flushes
-    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()), () => true);
     doc.getText("t").insert(0, "a");
     broadcaster.queueUpdate(updates.at(-1)!);
     await sleep(5);
@@ -92,13 +92,36 @@ describe("room broadcaster", () => {
     doc.on("update", (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < MAX_BATCH_UPDATES * 3; i++) doc.getText("t").insert(i, "x");
     const { sockets, ctx } = fakeRoom(400);
-    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()), () => true);
     for (const u of updates) broadcaster.queueUpdate(u);
     // No await: three full batches went out synchronously.
     expect(sockets[0]!.frames).toHaveLength(3);
     const reader = new Y.Doc();
     for (const frame of sockets[0]!.frames) Y.applyUpdate(reader, readFrame(frame, "update").update);
     expect(reader.getText("t").length).toBe(MAX_BATCH_UPDATES * 3);
+  });
+
+  it("commits before every send, and sends nothing when the commit fails (group commit)", () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < MAX_BATCH_UPDATES * 2; i++) doc.getText("t").insert(i, "x");
+    const { sockets, ctx } = fakeRoom(2);
+    const events: string[] = [];
+    let commitWorks = true;
+    const socket = sockets[0]!;
+    const send = socket.send.bind(socket);
+    socket.send = (frame: Uint8Array) => (events.push("send"), send(frame));
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()), () => {
+      events.push("commit");
+      return commitWorks;
+    });
+    for (const u of updates.slice(0, MAX_BATCH_UPDATES)) broadcaster.queueUpdate(u);
+    expect(events).toEqual(["commit", "send"]); // one commit for the whole batch, then its frame
+    commitWorks = false;
+    for (const u of updates.slice(MAX_BATCH_UPDATES)) broadcaster.queueUpdate(u);
+    expect(events).toEqual(["commit", "send", "commit"]);
+    expect(sockets.map((s) => s.frames.length)).toEqual([1, 1]);
   });
 
   it("skips sockets that are no longer open", async () => {
@@ -108,7 +131,7 @@ describe("room broadcaster", () => {
     doc.getText("t").insert(0, "x");
     const { sockets, ctx } = fakeRoom(2);
     sockets[1]!.readyState = WebSocket.READY_STATE_CLOSING;
-    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()));
+    const broadcaster = new RoomBroadcaster(ctx, new awarenessProtocol.Awareness(new Y.Doc()), () => true);
     broadcaster.queueUpdate(update!);
     await sleep(10);
     expect(sockets.map((s) => s.frames.length)).toEqual([1, 0]);

@@ -80,6 +80,21 @@ describe("rooms REST", () => {
     expect((await call("POST", "/api/rooms", { body: { name: "x", visibility: "public" } })).status).toBe(401);
   });
 
+  it("lists each room's last activity: its latest snapshot, or its last change", async () => {
+    const ada = await signUp("Ada");
+    const room = await createRoom(ada.auth, { name: "Busy" });
+    const listed = async () => (await json(await call("GET", "/api/rooms", { auth: ada.auth }))).rooms.find((r: { id: string }) => r.id === room.id);
+    const fresh = await listed();
+    expect(fresh.lastActivityAt).toBe(fresh.updatedAt);
+    const later = Date.parse(fresh.updatedAt) + 60_000;
+    await env.DB.prepare(
+      "INSERT INTO snapshots (id, room_id, r2_key, bytes, checksum, state_vector_hash, reason, created_at) VALUES (?, ?, 'k', 5, 'c', 'h', 'auto', ?)",
+    )
+      .bind(crypto.randomUUID(), room.id, later)
+      .run();
+    expect((await listed()).lastActivityAt).toBe(new Date(later).toISOString());
+  });
+
   it("lists page by page without repeats", async () => {
     const user = await signUp("Pager");
     const created = [];

@@ -3,6 +3,7 @@ import type { JobRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { JobType } from "../../shared/jobs.ts";
 import { processFile } from "./process-file.ts";
+import { backfillSearch, indexDocument, indexMessage } from "../search/index-jobs.ts";
 import { sendWelcomeEmail } from "./welcome-email.ts";
 
 export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
@@ -10,4 +11,7 @@ export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
 export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
   "welcome-email": sendWelcomeEmail,
   "process-file": processFile,
+  "index-document": indexDocument,
+  "index-message": indexMessage,
+  "search-backfill": backfillSearch,
 };

@@ -3,6 +3,7 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { jobs } from "../../db/schema.ts";
+import { JOB_TYPES } from "../../shared/jobs.ts";
 import { requireAdmin } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { database } from "../../core/db.ts";
@@ -14,7 +15,7 @@ import { pageQuery, readParams, readQuery } from "../validation.ts";
 export const jobRoutes = new Hono<AppEnv>();
 
 const listQuery = pageQuery.extend({
-  type: z.enum(["welcome-email", "process-file"]).optional(),
+  type: z.enum(JOB_TYPES).optional(),
   status: z.enum(["queued", "running", "done", "failed"]).optional(),
 });
 /** Job ids are UUIDs or stable keys such as `welcome:<userId>`. */

@@ -6,6 +6,7 @@ import type { Env } from "../../env.ts";
 import { toHex } from "../../shared/crypto.ts";
 import { sniff } from "../files/sniff.ts";
 import { loadFile, updateFile } from "../files/store.ts";
+import { indexFile } from "../search/index-file.ts";
 import { makeThumbnail, MAX_THUMBNAIL_SOURCE_PIXELS } from "./thumbnail.ts";
 
 /** Enough for a JPEG's frame header behind large EXIF blocks. */
@@ -70,4 +71,5 @@ export async function processFile(env: Env, job: JobRow): Promise<void> {
     thumbnailKey,
     status: "processed",
   });
+  await indexFile(env, file, all);
 }

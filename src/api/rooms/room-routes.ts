@@ -1,8 +1,8 @@
 // /api/rooms: create, list, read, update and delete rooms.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { roomMembers, rooms } from "../../db/schema.ts";
+import { roomMembers, rooms, snapshots } from "../../db/schema.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requirePrincipal, requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
@@ -55,7 +55,7 @@ documentRoute({
   summary: "Rooms you may see (member of, or public), newest first",
   auth: "signed in",
   query: pageQuery,
-  responses: { 200: "{ rooms, nextCursor }" },
+  responses: { 200: "{ rooms, nextCursor }; each room with lastActivityAt (its latest snapshot, taken ~30 s after an edit, or its last settings change)" },
 });
 roomRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
@@ -64,14 +64,24 @@ roomRoutes.get("/", async (c) => {
   const userId = principal.user?.id ?? "";
   const afterCursor = olderThan(rooms, after);
   const rows = await database(c.env)
-    .select({ room: rooms, role: roomMembers.role })
+    .select({
+      room: rooms,
+      role: roomMembers.role,
+      // Snapshots follow edits (30 s after the last one, at most 3 min apart): the list's "recent
+      // activity" without waking every room. snapshots_room_idx makes this one index lookup.
+      lastSnapshotAt: sql<number | null>`(select max(${snapshots.createdAt}) from ${snapshots} where ${snapshots.roomId} = ${rooms.id})`,
+    })
     .from(rooms)
     .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
     .where(and(visibleRoomsFor(principal), afterCursor))
     .orderBy(desc(rooms.createdAt), desc(rooms.id))
     .limit(limit + 1);
   const { page, nextCursor } = pageOf(rows, limit, (row) => row.room);
-  return c.json({ rooms: page.map((row) => presentRoom(row.room, row.role)), nextCursor });
+  const present = (row: (typeof page)[number]) => ({
+    ...presentRoom(row.room, row.role),
+    lastActivityAt: new Date(Math.max(row.room.updatedAt, row.lastSnapshotAt ?? 0)).toISOString(),
+  });
+  return c.json({ rooms: page.map(present), nextCursor });
 });
 
 documentRoute({

@@ -27,9 +27,9 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
     }
   };
 
-  const field = "w-full rounded border border-slate-300 px-3 py-2";
+  const field = "w-full rounded border border-slate-300 dark:border-slate-600 px-3 py-2";
   return (
-    <main className="mx-auto mt-16 w-full max-w-sm rounded-xl bg-white p-8 shadow">
+    <main className="mx-auto mt-16 w-full max-w-sm rounded-xl bg-white dark:bg-slate-900 p-8 shadow">
       <h1 className="mb-6 text-2xl font-semibold">{signup ? "Create your account" : "Sign in to Roomful"}</h1>
       <form onSubmit={submit} className="flex flex-col gap-4">
         {signup && (
@@ -55,7 +55,7 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
           />
         </label>
         {error && (
-          <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
+          <p role="alert" className="rounded bg-red-50 dark:bg-red-950 px-3 py-2 text-sm text-red-700 dark:text-red-300">
             {error}
           </p>
         )}
@@ -63,11 +63,11 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
           {signup ? "Sign up" : "Sign in"}
         </button>
       </form>
-      <p className="mt-4 text-center text-sm text-slate-600">
+      <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-300">
         {signup ? (
-          <>Have an account? <a className="text-indigo-700 underline" href="#/signin">Sign in</a></>
+          <>Have an account? <a className="text-indigo-700 dark:text-indigo-300 underline" href="#/signin">Sign in</a></>
         ) : (
-          <>New here? <a className="text-indigo-700 underline" href="#/signup">Create an account</a></>
+          <>New here? <a className="text-indigo-700 dark:text-indigo-300 underline" href="#/signup">Create an account</a></>
         )}
       </p>
     </main>

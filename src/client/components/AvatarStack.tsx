@@ -4,7 +4,8 @@ import { useOnline } from "../hooks/useChat.ts";
 import type { AwarenessUser } from "../hooks/useAwarenessUsers.ts";
 import { initials } from "../lib/initials.ts";
 
-export function AvatarStack({ roomId, editing }: { roomId: string; editing: AwarenessUser[] }) {
+/** `compact` (a phone's header): one badge with the count, the names in its label. */
+export function AvatarStack({ roomId, editing, compact = false }: { roomId: string; editing: AwarenessUser[]; compact?: boolean }) {
   const online = useOnline();
   const people = useMemo(() => {
     const byId = new Map<string, AwarenessUser>();
@@ -13,6 +14,18 @@ export function AvatarStack({ roomId, editing }: { roomId: string; editing: Awar
     return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [online, editing, roomId]);
 
+  if (compact) {
+    return (
+      <span
+        role="img"
+        aria-label={`${people.length} ${people.length === 1 ? "person" : "people"} in this room: ${people.map((p) => p.name).join(", ")}`}
+        data-testid="people-count"
+        className="flex h-8 min-w-8 items-center justify-center rounded-full bg-slate-200 px-2 text-xs font-semibold text-slate-800 dark:bg-slate-700 dark:text-slate-100"
+      >
+        {people.length}
+      </span>
+    );
+  }
   return (
     <ul aria-label="People in this room" className="flex -space-x-2">
       {people.map((person) => (

@@ -7,7 +7,7 @@ import { colourFor } from "../../shared/colour.ts";
 export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
   const chat = useRoomChat(roomId, myId);
   const [draft, setDraft] = useState("");
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const heightBefore = useRef(0);
 
@@ -44,41 +44,44 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
 
   return (
     <section aria-label="Chat" className="flex h-full min-h-0 flex-col">
-      <ol ref={list} onScroll={onScroll} aria-label="Messages" className="flex-1 space-y-2 overflow-y-auto p-3 text-sm">
-        {chat.loadingOlder && <li className="text-center text-xs text-slate-400">Loading older messages…</li>}
-        {!chat.hasOlder && chat.messages.length > 0 && <li className="text-center text-xs text-slate-400">Start of the conversation</li>}
-        {chat.messages.map((m) =>
-          // Admin-token messages are Roomful speaking; older stored ones have no authorKind but no userId either.
-          m.authorKind === "system" || m.userId === null ? (
-            <li key={m.id} data-testid="chat-message" data-author-kind="system" className="rounded border border-amber-200 bg-amber-50 px-2 py-1">
-              <span className="rounded bg-amber-600 px-1.5 text-xs font-semibold tracking-wide text-white uppercase">System</span>{" "}
-              <time className="text-xs text-slate-400" dateTime={m.createdAt}>
-                {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
-              </time>
-              <p className="break-words whitespace-pre-wrap">{m.body}</p>
-            </li>
-          ) : (
-            <li key={m.id} data-testid="chat-message" data-author-kind="user">
-              <span className="font-semibold" style={{ color: colourFor(m.userId) }}>
-                {shownName(m.userName)}
-              </span>{" "}
-              <time className="text-xs text-slate-400" dateTime={m.createdAt}>
-                {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
-              </time>
-              <p className="break-words whitespace-pre-wrap">{m.body}</p>
-            </li>
-          ),
-        )}
-      </ol>
-      <p className="h-5 px-3 text-xs text-slate-500" aria-live="polite">
+      {/* A log (a polite live region): screen readers announce new messages. */}
+      <div ref={list} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0} className="flex-1 overflow-y-auto p-3 text-sm">
+        <ol className="space-y-2">
+          {chat.loadingOlder && <li className="text-center text-xs text-slate-600 dark:text-slate-400">Loading older messages…</li>}
+          {!chat.hasOlder && chat.messages.length > 0 && <li className="text-center text-xs text-slate-600 dark:text-slate-400">Start of the conversation</li>}
+          {chat.messages.map((m) =>
+            // Admin-token messages are Roomful speaking; older stored ones have no authorKind but no userId either.
+            m.authorKind === "system" || m.userId === null ? (
+              <li key={m.id} data-testid="chat-message" data-author-kind="system" className="rounded border border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950 px-2 py-1">
+                <span className="rounded bg-amber-600 px-1.5 text-xs font-semibold tracking-wide text-white uppercase">System</span>{" "}
+                <time className="text-xs text-slate-600 dark:text-slate-400" dateTime={m.createdAt}>
+                  {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                </time>
+                <p className="break-words whitespace-pre-wrap">{m.body}</p>
+              </li>
+            ) : (
+              <li key={m.id} data-testid="chat-message" data-author-kind="user">
+                {/* The person's colour as a dot: their colour as text would be unreadable on some backgrounds. */}
+                <span className="mr-1 inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: colourFor(m.userId) }} aria-hidden="true" />
+                <span className="font-semibold">{shownName(m.userName)}</span>{" "}
+                <time className="text-xs text-slate-600 dark:text-slate-400" dateTime={m.createdAt}>
+                  {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                </time>
+                <p className="break-words whitespace-pre-wrap">{m.body}</p>
+              </li>
+            ),
+          )}
+        </ol>
+      </div>
+      <p className="h-5 px-3 text-xs text-slate-500 dark:text-slate-400" aria-live="polite">
         {chat.typing.length > 0 && `${chat.typing.map(shownName).join(", ")} ${chat.typing.length === 1 ? "is" : "are"} typing…`}
       </p>
       {chat.error && (
-        <p role="alert" className="mx-3 rounded bg-red-50 px-2 py-1 text-xs text-red-700">
+        <p role="alert" className="mx-3 rounded bg-red-50 dark:bg-red-950 px-2 py-1 text-xs text-red-700 dark:text-red-300">
           {chat.error}
         </p>
       )}
-      <form onSubmit={submit} className="flex gap-2 border-t border-slate-200 p-3">
+      <form onSubmit={submit} className="flex gap-2 border-t border-slate-200 dark:border-slate-700 p-3">
         <label htmlFor="chat-input" className="sr-only">
           Message
         </label>
@@ -91,7 +94,7 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
             chat.noteTyping();
           }}
           placeholder="Message the room"
-          className="flex-1 rounded border border-slate-300 px-2 py-1 text-sm"
+          className="flex-1 rounded border border-slate-300 dark:border-slate-600 px-2 py-1 text-sm"
         />
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1 text-sm text-white hover:bg-indigo-700">
           Send

@@ -24,14 +24,14 @@ export function CreateRoomForm() {
   };
 
   return (
-    <form onSubmit={submit} aria-label="Create a room" className="flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm">
+    <form onSubmit={submit} aria-label="Create a room" className="flex flex-wrap items-end gap-3 rounded-xl bg-white dark:bg-slate-900 p-4 shadow-sm">
       <label className="flex min-w-48 flex-1 flex-col gap-1 text-sm">
         Room name
-        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} className="rounded border border-slate-300 px-3 py-2" />
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} className="rounded border border-slate-300 dark:border-slate-600 px-3 py-2" />
       </label>
       <label className="flex flex-col gap-1 text-sm">
         Visibility
-        <select value={visibility} onChange={(e) => setVisibility(e.target.value as Room["visibility"])} className="rounded border border-slate-300 px-3 py-2">
+        <select value={visibility} onChange={(e) => setVisibility(e.target.value as Room["visibility"])} className="rounded border border-slate-300 dark:border-slate-600 px-3 py-2">
           <option value="private">Private (members only)</option>
           <option value="public">Public (every signed-in user)</option>
         </select>

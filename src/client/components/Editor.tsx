@@ -1,47 +1,128 @@
-// The shared document: the server's extension list plus Collaboration (the Y.Doc) and
-// CollaborationCaret (everyone's named, coloured carets through awareness).
+// The shared document: the server's extension list plus Collaboration (the Y.Doc, and its undo
+// of only this client's edits), CollaborationCaret (everyone's named, coloured carets through
+// awareness) and a placeholder; the formatting toolbar above it for editors. Images pasted,
+// dropped or picked upload to the room's files and go into the document; other files as links
+// to them (editor/document-uploads.ts).
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor } from "@tiptap/react";
-import { useEffect } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useToast } from "../hooks/useToast.ts";
 import { extensions } from "../../shared/editor/extensions.ts";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
 import { colourFor } from "../../shared/colour.ts";
 import type { RoomConnection } from "../lib/room-connection.ts";
 import type { User } from "../../shared/api-types.ts";
+import { EditorToolbar } from "./editor/EditorToolbar.tsx";
+import { AltTextDialog } from "./editor/AltTextDialog.tsx";
+import { LinkDialog } from "./editor/LinkDialog.tsx";
+import { ShortcutsDialog } from "./editor/ShortcutsDialog.tsx";
+import { filesIn, insertFiles, type ImageTarget, type UploadStatus } from "./editor/document-uploads.ts";
+import { withImageView } from "./editor/image-view.ts";
 
-export function Editor({ connection, user, readOnly }: { connection: RoomConnection; user: User; readOnly: boolean }) {
+/** True when a key press there is typing, not a command ("?" in a text field is a question mark). */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+export function Editor({ connection, roomId, user, readOnly }: { connection: RoomConnection; roomId: string; user: User; readOnly: boolean }) {
+  const toast = useToast();
+  const [dialog, setDialog] = useState<"link" | "alt" | "help" | null>(null);
+  const [upload, setUpload] = useState<UploadStatus>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  // The editor's own handlers are fixed at creation: they reach the editor through this ref.
+  const target = useRef<ImageTarget | null>(null);
+  const addFiles = (files: File[], at?: number) => {
+    if (!target.current || files.length === 0) return false;
+    insertFiles(target.current, files, setUpload, at).catch((error) => {
+      setUpload(null);
+      toast.error(error);
+    });
+    return true;
+  };
   const editor = useEditor(
     {
       extensions: [
-        ...extensions,
+        ...withImageView(extensions),
         Collaboration.configure({ document: connection.doc, field: FRAGMENT_NAME }),
         CollaborationCaret.configure({
           provider: connection.provider,
           user: { id: user.id, name: user.name, color: colourFor(user.id) },
         }),
+        Placeholder.configure({ placeholder: "Start writing, or press ? for shortcuts…" }),
       ],
       editable: !readOnly,
       editorProps: {
         attributes: {
+          id: "document-editor",
           "aria-label": "Document",
           "aria-multiline": "true",
           role: "textbox",
-          class: "prose-doc min-h-[50vh] px-8 py-6 focus:outline-none",
+          class: "prose-doc min-h-[50vh] px-4 py-6 focus:outline-none md:px-8",
+        },
+        handlePaste: (view, event) => view.editable && addFiles(filesIn(event.clipboardData?.files)),
+        handleDrop: (view, event, _slice, moved) => {
+          if (moved || !view.editable) return false;
+          const at = view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos;
+          return addFiles(filesIn(event.dataTransfer?.files), at);
+        },
+        handleKeyDown: (_view, event) => {
+          if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
+            event.preventDefault();
+            setDialog("link");
+            return true;
+          }
+          return false;
         },
       },
     },
     [connection],
   );
 
+  useEffect(() => {
+    target.current = editor ? { editor, roomId, awareness: connection.provider.awareness } : null;
+  }, [editor, roomId, connection]);
+
   // Access can change while the room is open (an owner makes us a viewer): follow it live.
   useEffect(() => {
     if (editor && editor.isEditable === readOnly) editor.setEditable(!readOnly);
   }, [editor, readOnly]);
 
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "?" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey) setDialog("help");
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   return (
-    <div data-readonly={readOnly} className={`min-h-full ${readOnly ? "bg-slate-50" : "bg-white"}`}>
+    <div data-readonly={readOnly} className={`min-h-full ${readOnly ? "bg-slate-50 dark:bg-slate-950" : "bg-white dark:bg-slate-900"}`}>
+      {editor && !readOnly && (
+        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} />
+      )}
+      <input
+        ref={picker}
+        type="file"
+        accept="image/*"
+        multiple
+        hidden
+        aria-label="Insert images"
+        onChange={(event) => {
+          addFiles(filesIn(event.target.files));
+          event.target.value = "";
+        }}
+      />
+      {upload && (
+        <p role="status" className="px-4 py-1 text-sm text-slate-600 md:px-8 dark:text-slate-300" data-testid="document-upload">
+          Uploading {upload.name}… {upload.percent}%
+        </p>
+      )}
       <EditorContent editor={editor} />
+      {editor && dialog === "link" && !readOnly && <LinkDialog editor={editor} onClose={() => setDialog(null)} />}
+      {editor && dialog === "alt" && !readOnly && <AltTextDialog editor={editor} onClose={() => setDialog(null)} />}
+      {dialog === "help" && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

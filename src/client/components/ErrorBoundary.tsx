@@ -11,9 +11,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
   render() {
     if (!this.state.error) return this.props.children;
     return (
-      <main role="alert" className="mx-auto mt-16 max-w-lg rounded-xl bg-white p-8 shadow">
+      <main role="alert" className="mx-auto mt-16 max-w-lg rounded-xl bg-white dark:bg-slate-900 p-8 shadow">
         <h1 className="text-xl font-semibold">Something went wrong</h1>
-        <p className="mt-2 text-slate-600">{this.state.error.message}</p>
+        <p className="mt-2 text-slate-600 dark:text-slate-300">{this.state.error.message}</p>
         <button type="button" className="mt-4 rounded bg-indigo-600 px-4 py-2 text-white" onClick={() => window.location.reload()}>
           Reload
         </button>

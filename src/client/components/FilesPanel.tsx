@@ -61,9 +61,9 @@ export function FilesPanel(props: { roomId: string; provider: YProvider | null; 
           }}
           onDragLeave={() => setDragging(false)}
           onDrop={onDrop}
-          className={`rounded-lg border-2 border-dashed p-4 text-center ${dragging ? "border-indigo-500 bg-indigo-50" : "border-slate-300"}`}
+          className={`rounded-lg border-2 border-dashed p-4 text-center ${dragging ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950" : "border-slate-300 dark:border-slate-600"}`}
         >
-          <p className="text-slate-500">Drop files here, or</p>
+          <p className="text-slate-500 dark:text-slate-400">Drop files here, or</p>
           <label className="mt-1 inline-block cursor-pointer rounded bg-indigo-600 px-3 py-1 text-white focus-within:ring-2 hover:bg-indigo-700">
             Choose files
             <input ref={picker} type="file" multiple className="sr-only" aria-label="Upload files" onChange={(e) => void upload(e.target.files).then(() => { if (picker.current) picker.current.value = ""; })} />
@@ -86,27 +86,27 @@ export function FilesPanel(props: { roomId: string; provider: YProvider | null; 
         </div>
       ))}
       {files === null ? (
-        <p className="text-slate-400">Loading files…</p>
+        <p className="text-slate-600 dark:text-slate-400">Loading files…</p>
       ) : files.length === 0 ? (
-        <p className="text-slate-400">No files yet.</p>
+        <p className="text-slate-600 dark:text-slate-400">No files yet.</p>
       ) : (
         <ul aria-label="Room files" className="min-h-0 flex-1 space-y-2 overflow-y-auto">
           {files.map((file) => (
-            <li key={file.id} data-testid="file-item" className="flex items-center gap-2 rounded border border-slate-200 p-2">
+            <li key={file.id} data-testid="file-item" className="flex items-center gap-2 rounded border border-slate-200 dark:border-slate-700 p-2">
               {file.thumbnailUrl ? (
                 <img src={`${API_BASE}${file.thumbnailUrl}`} alt="" className="h-10 w-10 rounded object-cover" />
               ) : (
-                <span className="flex h-10 w-10 items-center justify-center rounded bg-slate-100 text-[10px] text-slate-500" aria-hidden="true">
+                <span className="flex h-10 w-10 items-center justify-center rounded bg-slate-100 dark:bg-slate-800 text-[10px] text-slate-500 dark:text-slate-400" aria-hidden="true">
                   {(file.name.split(".").pop() ?? "file").slice(0, 4).toUpperCase()}
                 </span>
               )}
               <div className="min-w-0 flex-1">
                 <p className="truncate font-medium" data-testid="file-name">{file.name}</p>
-                <p className="text-xs text-slate-500">{formatBytes(file.size)}</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">{formatBytes(file.size)}</p>
               </div>
               <button
                 type="button"
-                className="rounded px-2 py-1 text-indigo-700 hover:bg-indigo-50"
+                className="rounded px-2 py-1 text-indigo-700 dark:text-indigo-300 hover:bg-indigo-50 dark:hover:bg-indigo-950"
                 aria-label={`Download ${file.name}`}
                 onClick={() => downloadFile(file).catch(toast.error)}
               >
@@ -115,7 +115,7 @@ export function FilesPanel(props: { roomId: string; provider: YProvider | null; 
               {file.ownerId === myId && (
                 <button
                   type="button"
-                  className="rounded px-2 py-1 text-red-700 hover:bg-red-50"
+                  className="rounded px-2 py-1 text-red-700 dark:text-red-300 hover:bg-red-50 dark:hover:bg-red-950"
                   aria-label={`Delete ${file.name}`}
                   onClick={() => void remove(file)}
                 >

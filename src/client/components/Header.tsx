@@ -3,6 +3,8 @@ import { useToast } from "../hooks/useToast.ts";
 import { colourFor } from "../../shared/colour.ts";
 import { initials } from "../lib/initials.ts";
 import { navigate } from "../lib/route.ts";
+import { SearchBox } from "./SearchBox.tsx";
+import { ThemeToggle } from "./ThemeToggle.tsx";
 
 export function Header() {
   const { user, signOut } = useSession();
@@ -10,13 +12,16 @@ export function Header() {
   if (!user) return null;
   return (
     <header className="flex items-center gap-3 bg-slate-900 px-4 py-2 text-white">
-      <a href="#/" className="font-semibold tracking-tight">Roomful</a>
+      <a href="#/" className="inline-flex min-h-11 items-center font-semibold tracking-tight md:min-h-0">Roomful</a>
+      <SearchBox />
       <span className="ml-auto flex items-center gap-2 text-sm" data-testid="current-user">
         <span className="flex h-6 w-6 items-center justify-center rounded-full text-[10px] font-bold" style={{ backgroundColor: colourFor(user.id) }} aria-hidden="true">
           {initials(user.name)}
         </span>
-        {user.name}
+        {/* A phone keeps the avatar; the name stays for screen readers. */}
+        <span className="sr-only md:not-sr-only">{user.name}</span>
       </span>
+      <ThemeToggle />
       <button
         type="button"
         className="rounded px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"

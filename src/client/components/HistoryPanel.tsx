@@ -79,7 +79,7 @@ export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canE
             onChange={(e) => setLabel(e.target.value)}
             placeholder="Label (optional)"
             maxLength={200}
-            className="flex-1 rounded border border-slate-300 px-2 py-1"
+            className="flex-1 rounded border border-slate-300 dark:border-slate-600 px-2 py-1"
           />
           <button type="submit" disabled={busy} className="rounded bg-indigo-600 px-3 py-1 text-white hover:bg-indigo-700 disabled:opacity-50">
             Take snapshot
@@ -87,15 +87,15 @@ export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canE
         </form>
       )}
       {preview && (
-        <div className="rounded border border-indigo-200 bg-indigo-50 p-2">
+        <div className="rounded border border-indigo-200 bg-indigo-50 dark:bg-indigo-950 p-2">
           <div className="mb-2 flex items-center justify-between gap-2">
             <strong className="truncate">Preview: {preview.snapshot.label ?? new Date(preview.snapshot.createdAt).toLocaleString()}</strong>
-            <button type="button" className="text-indigo-700" onClick={() => setPreview(null)}>
+            <button type="button" className="text-indigo-700 dark:text-indigo-300" onClick={() => setPreview(null)}>
               Close preview
             </button>
           </div>
           {/* The server renders the HTML; a sandboxed frame keeps it from running anything. */}
-          <iframe title="Snapshot preview" sandbox="" srcDoc={preview.html} className="h-48 w-full rounded bg-white" />
+          <iframe title="Snapshot preview" sandbox="" srcDoc={preview.html} className="h-48 w-full rounded bg-white dark:bg-slate-900" />
           {canEdit && (
             <button
               type="button"
@@ -109,16 +109,16 @@ export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canE
         </div>
       )}
       {snapshots === null ? (
-        <p className="text-slate-400">Loading history…</p>
+        <p className="text-slate-600 dark:text-slate-400">Loading history…</p>
       ) : snapshots.length === 0 ? (
-        <p className="text-slate-400">No snapshots yet; they are taken automatically after edits.</p>
+        <p className="text-slate-600 dark:text-slate-400">No snapshots yet; they are taken automatically after edits.</p>
       ) : (
         <ul aria-label="Snapshots" className="min-h-0 flex-1 space-y-1 overflow-y-auto">
           {snapshots.map((s) => (
             <li key={s.id} data-testid="snapshot-item">
-              <button type="button" onClick={() => void open(s)} className="w-full rounded px-2 py-1 text-left hover:bg-slate-100">
+              <button type="button" onClick={() => void open(s)} className="w-full rounded px-2 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-800">
                 <span className="block font-medium">{s.label ?? (s.reason === "auto" ? "Automatic snapshot" : s.reason)}</span>
-                <span className="block text-xs text-slate-500">
+                <span className="block text-xs text-slate-500 dark:text-slate-400">
                   <time dateTime={s.createdAt}>{new Date(s.createdAt).toLocaleString()}</time>
                   {s.createdBy?.name ? ` · ${s.createdBy.name}` : ""}
                 </span>

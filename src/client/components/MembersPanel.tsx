@@ -69,12 +69,12 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           placeholder="name@example.com"
-          className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1"
+          className="min-w-0 flex-1 rounded border border-slate-300 dark:border-slate-600 px-2 py-1"
         />
         <label htmlFor="invite-role" className="sr-only">
           Role
         </label>
-        <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as RoomRole)} className="rounded border border-slate-300 px-2 py-1">
+        <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as RoomRole)} className="rounded border border-slate-300 dark:border-slate-600 px-2 py-1">
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {r}
@@ -87,10 +87,10 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
       </form>
       <ul aria-label="Room members" className="min-h-0 flex-1 space-y-1 overflow-y-auto">
         {(members ?? []).map((m) => (
-          <li key={m.userId} data-testid="member" className="flex items-center gap-2 rounded border border-slate-200 p-2">
+          <li key={m.userId} data-testid="member" className="flex items-center gap-2 rounded border border-slate-200 dark:border-slate-700 p-2">
             <div className="min-w-0 flex-1">
               <p className="truncate font-medium">{m.name}</p>
-              <p className="truncate text-xs text-slate-500">{m.email}</p>
+              <p className="truncate text-xs text-slate-500 dark:text-slate-400">{m.email}</p>
             </div>
             <label htmlFor={`role-${m.userId}`} className="sr-only">
               Role of {m.name}
@@ -99,7 +99,7 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
               id={`role-${m.userId}`}
               value={m.role}
               onChange={(e) => setMember({ userId: m.userId }, e.target.value as RoomRole).catch(toast.error)}
-              className="rounded border border-slate-300 px-1 py-0.5"
+              className="rounded border border-slate-300 dark:border-slate-600 px-1 py-0.5"
             >
               {ROLES.map((r) => (
                 <option key={r} value={r}>
@@ -107,7 +107,7 @@ export function MembersPanel({ roomId, active }: { roomId: string; active: boole
                 </option>
               ))}
             </select>
-            <button type="button" aria-label={`Remove ${m.name}`} onClick={() => void remove(m)} className="rounded px-2 py-1 text-red-700 hover:bg-red-50">
+            <button type="button" aria-label={`Remove ${m.name}`} onClick={() => void remove(m)} className="rounded px-2 py-1 text-red-700 dark:text-red-300 hover:bg-red-50 dark:hover:bg-red-950">
               Remove
             </button>
           </li>

@@ -51,14 +51,14 @@ export function PendingInvitations({ onAccepted }: { onAccepted: () => void }) {
 
   if (invitations.length === 0) return null;
   return (
-    <section aria-label="Invitations" className="mb-4 rounded-xl border border-indigo-200 bg-indigo-50 p-4">
+    <section aria-label="Invitations" className="mb-4 rounded-xl border border-indigo-200 bg-indigo-50 dark:bg-indigo-950 p-4">
       <h2 className="mb-2 text-sm font-semibold text-indigo-900">Invitations waiting for you</h2>
       <ul className="space-y-2">
         {invitations.map((inv) => (
           <li key={inv.id} data-testid="invitation" className="flex flex-wrap items-center gap-2 text-sm">
             <span className="min-w-0 flex-1">
               <span className="font-medium">{inv.roomName}</span>
-              <span className="text-slate-600">
+              <span className="text-slate-600 dark:text-slate-300">
                 {" "}
                 as {inv.role}
                 {inv.invitedBy ? `, from ${inv.invitedBy.name}` : ", from an administrator"}
@@ -76,7 +76,7 @@ export function PendingInvitations({ onAccepted }: { onAccepted: () => void }) {
               type="button"
               disabled={busy === inv.id}
               onClick={() => void answer(inv, "decline")}
-              className="rounded px-3 py-1 text-slate-700 hover:bg-white disabled:opacity-50"
+              className="rounded px-3 py-1 text-slate-700 dark:text-slate-200 hover:bg-white disabled:opacity-50"
             >
               Decline
             </button>

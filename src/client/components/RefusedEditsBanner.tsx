@@ -10,7 +10,7 @@ const WHY: Record<RefusedEdits["reason"], string> = {
 
 export function RefusedEditsBanner({ refused, onDiscard }: { refused: RefusedEdits; onDiscard: () => void }) {
   return (
-    <div role="alert" data-testid="refused-edits" className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-900">
+    <div role="alert" data-testid="refused-edits" className="border-b border-red-200 bg-red-50 dark:bg-red-950 px-4 py-2 text-sm text-red-900">
       <strong>{WHY[refused.reason]}</strong>{" "}
       {refused.unsent && (
         <span data-testid="edits-not-saved">
@@ -21,7 +21,7 @@ export function RefusedEditsBanner({ refused, onDiscard }: { refused: RefusedEdi
         </span>
       )}
       {refused.unsent && refused.reason === "read-only" && (
-        <button type="button" onClick={onDiscard} className="ml-2 rounded border border-red-300 bg-white px-2 py-0.5 text-xs hover:bg-red-100">
+        <button type="button" onClick={onDiscard} className="ml-2 rounded border border-red-300 bg-white dark:bg-slate-900 px-2 py-0.5 text-xs hover:bg-red-100">
           Discard unsaved edits
         </button>
       )}

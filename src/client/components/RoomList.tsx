@@ -1,8 +1,10 @@
-// Rooms you may open, with how many people are in each right now.
+// Rooms you may open, with how many people are in each right now: searchable by name, sorted by
+// recent activity (or name, or age).
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api.ts";
 import { useOnline } from "../hooks/useChat.ts";
 import { useToast } from "../hooks/useToast.ts";
+import { activityAgo, SORT_LABELS, visibleRooms, type RoomSort } from "../lib/room-order.ts";
 import { PendingInvitations } from "./PendingInvitations.tsx";
 import type { PresenceSummary, Room } from "../../shared/api-types.ts";
 
@@ -11,6 +13,9 @@ export function RoomList() {
   const online = useOnline();
   const [rooms, setRooms] = useState<Room[] | null>(null);
   const [counts, setCounts] = useState<Map<string, number>>(new Map());
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<RoomSort>("active");
+  const shown = useMemo(() => visibleRooms(rooms ?? [], query, sort), [rooms, query, sort]);
 
   const load = useCallback(async () => {
     try {
@@ -33,34 +38,63 @@ export function RoomList() {
     return next;
   }, [online, counts]);
 
-  if (rooms === null) return <p className="text-slate-400">Loading rooms…</p>;
+  if (rooms === null) return <p className="text-slate-600 dark:text-slate-400">Loading rooms…</p>;
   // Invitations sit above the list: accepting one reloads it with the new room.
   const invitations = <PendingInvitations onAccepted={() => void load()} />;
   if (rooms.length === 0) {
     return (
       <>
         {invitations}
-        <p className="text-slate-500">No rooms yet. Create the first one above.</p>
+        <p className="text-slate-500 dark:text-slate-400">No rooms yet. Create the first one above.</p>
       </>
     );
   }
+  const field = "min-h-10 rounded border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-600 dark:bg-slate-900";
   return (
     <>
       {invitations}
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex min-w-48 flex-1 flex-col gap-1 text-sm">
+          Find a room
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Room name" className={field} />
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          Sort by
+          <select value={sort} onChange={(e) => setSort(e.target.value as RoomSort)} className={field}>
+            {(Object.keys(SORT_LABELS) as RoomSort[]).map((key) => (
+              <option key={key} value={key}>
+                {SORT_LABELS[key]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="sr-only" aria-live="polite">
+        {query ? `${shown.length} of ${rooms.length} rooms match.` : ""}
+      </p>
+      {shown.length === 0 && <p className="text-slate-600 dark:text-slate-300">No room names contain “{query}”.</p>}
       <ul aria-label="Rooms" className="grid gap-3 sm:grid-cols-2">
-        {rooms.map((room) => {
+        {shown.map((room) => {
           const count = live.get(room.id) ?? 0;
           return (
-            <li key={room.id}>
+            <li key={room.id} data-testid="room-item">
               <a
                 href={`#/rooms/${room.id}`}
-                className="block rounded-xl bg-white p-4 shadow-sm hover:ring-2 hover:ring-indigo-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none"
+                className="block rounded-xl bg-white p-4 shadow-sm hover:ring-2 hover:ring-indigo-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none dark:bg-slate-900"
               >
-                <span className="block font-medium">{room.name}</span>
-                <span className="mt-1 flex gap-2 text-xs text-slate-500">
+                <span className="flex items-center gap-2 font-medium">
+                  <span className="min-w-0 truncate" data-testid="room-item-name">{room.name}</span>
+                  {count > 0 && (
+                    <span className="ml-auto shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
+                      {count} here now
+                    </span>
+                  )}
+                </span>
+                <span className="mt-1 flex flex-wrap gap-x-2 text-xs text-slate-600 dark:text-slate-300">
                   <span>{room.visibility}</span>
                   {room.role && <span>· {room.role}</span>}
                   <span data-testid="room-count">· {count} {count === 1 ? "person" : "people"} here</span>
+                  <span data-testid="room-activity">· active {activityAgo(room)}</span>
                 </span>
               </a>
             </li>

@@ -1,11 +1,12 @@
 // One room: the shared document in the middle, people and connection on top, and the
-// side panels (chat, files, history, members for owners) on the right.
+// side panels (chat, files, history, members for owners) on the right, or as sheets on a phone.
 import { useEffect, useState } from "react";
 import { api } from "../api.ts";
 import { useAwarenessUsers } from "../hooks/useAwarenessUsers.ts";
 import { useChatClient } from "../hooks/useChat.ts";
 import { useRoomConnection, useRoomState } from "../hooks/useRoomConnection.ts";
 import { useToast } from "../hooks/useToast.ts";
+import { useIsPhone } from "../hooks/useMediaQuery.ts";
 import type { Room, RoomAccess, User } from "../../shared/api-types.ts";
 import { AvatarStack } from "./AvatarStack.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
@@ -15,6 +16,7 @@ import { FilesPanel } from "./FilesPanel.tsx";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import { MembersPanel } from "./MembersPanel.tsx";
 import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
+import { RoomName } from "./RoomName.tsx";
 import { SidePanel, type PanelId } from "./SidePanel.tsx";
 
 export function RoomView({ roomId, user }: { roomId: string; user: User }) {
@@ -23,6 +25,8 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelId>("chat");
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const phone = useIsPhone();
   const [generation, setGeneration] = useState(0);
   const connection = useRoomConnection(roomId, user.id, generation);
   const state = useRoomState(connection);
@@ -43,8 +47,8 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   if (failed) {
     return (
       <main className="mx-auto max-w-xl p-8">
-        <p role="alert" className="text-red-700">{failed}</p>
-        <a href="#/" className="text-indigo-700 underline">Back to rooms</a>
+        <p role="alert" className="text-red-700 dark:text-red-300">{failed}</p>
+        <a href="#/" className="text-indigo-700 dark:text-indigo-300 underline">Back to rooms</a>
       </main>
     );
   }
@@ -59,27 +63,29 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
 
   return (
     <main className="flex min-h-0 flex-1 flex-col">
-      <div className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-4 py-2">
-        <a href="#/" className="text-sm text-indigo-700 hover:underline">← Rooms</a>
-        <h1 className="text-lg font-semibold" data-testid="room-name">{details?.room.name ?? "…"}</h1>
-        {details && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{details.room.visibility}</span>}
-        <div className="ml-auto flex items-center gap-4">
-          <AvatarStack roomId={roomId} editing={editing} />
-          <ConnectionIndicator state={state} />
+      <div className="flex items-center gap-2 border-b border-slate-200 bg-white px-2 py-1 md:flex-wrap md:gap-4 md:px-4 md:py-2 dark:border-slate-700 dark:bg-slate-900">
+        <a href="#/" className="inline-flex min-h-11 shrink-0 items-center px-2 text-sm text-indigo-700 hover:underline md:min-h-0 md:px-0 dark:text-indigo-300">
+          ← Rooms
+        </a>
+        <RoomName room={details?.room ?? null} canManage={canManage} onRenamed={(room) => setDetails((d) => d && { ...d, room })} />
+        {details && !phone && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{details.room.visibility}</span>}
+        <div className="ml-auto flex shrink-0 items-center gap-3 md:gap-4">
+          <AvatarStack roomId={roomId} editing={editing} compact={phone} />
+          <ConnectionIndicator state={state} compact={phone} />
         </div>
       </div>
-      <div className="flex min-h-0 flex-1">
-        <div className="min-w-0 flex-1 overflow-y-auto bg-white">
+      <div className="flex min-h-0 flex-1 flex-col md:flex-row">
+        <div className="min-h-0 min-w-0 flex-1 overflow-y-auto bg-white dark:bg-slate-900">
           {state.refused && (state.refused.unsent || state.refused.reason !== "read-only") && (
             <RefusedEditsBanner refused={state.refused} onDiscard={discardUnsent} />
           )}
           {connection && details ? (
-            <Editor connection={connection} user={user} readOnly={readOnly} />
+            <Editor connection={connection} roomId={roomId} user={user} readOnly={readOnly} />
           ) : (
-            <p className="p-8 text-slate-400">Opening the document…</p>
+            <p className="p-8 text-slate-600 dark:text-slate-400">Opening the document…</p>
           )}
         </div>
-        <SidePanel current={panel} onSelect={setPanel} showMembers={canManage}>
+        <SidePanel current={panel} onSelect={setPanel} showMembers={canManage} phone={phone} sheetOpen={sheetOpen} onSheetOpen={setSheetOpen}>
           {{
             chat: <ChatPanel roomId={roomId} myId={user.id} />,
             files: (

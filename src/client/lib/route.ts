@@ -6,7 +6,8 @@ export type Route = { page: "rooms" } | { page: "room"; roomId: string } | { pag
 
 function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
-  const room = /^\/rooms\/([0-9a-f-]{36})$/.exec(path);
+  // A search hit's url adds ?block= or ?message= (where in the room); the room is the route.
+  const room = /^\/rooms\/([0-9a-f-]{36})(?:\?.*)?$/.exec(path);
   if (room) return { page: "room", roomId: room[1]! };
   if (path === "/signup") return { page: "signup" };
   if (path === "/signin") return { page: "signin" };

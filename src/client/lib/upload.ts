@@ -26,16 +26,19 @@ function send(method: string, path: string, body: XMLHttpRequestBodyInit, onProg
   });
 }
 
-async function uploadSingle(file: File, roomId: string, onProgress: Progress): Promise<void> {
+/** What an upload answers with (POST /api/upload, or the multipart flow's completion). */
+export type Uploaded = { id: string; name: string };
+
+async function uploadSingle(file: File, roomId: string, onProgress: Progress): Promise<Uploaded> {
   const form = new FormData();
   form.append("roomId", roomId); // before the file, so the server checks access before storing a byte
   form.append("file", file, file.name);
-  await send("POST", "/api/upload", form, (loaded) => onProgress(Math.min(loaded, file.size), file.size));
+  return (await send("POST", "/api/upload", form, (loaded) => onProgress(Math.min(loaded, file.size), file.size))) as Uploaded;
 }
 
 type Started = { id: string; partSize: number; partCount: number };
 
-async function uploadMultipart(file: File, roomId: string, onProgress: Progress): Promise<void> {
+async function uploadMultipart(file: File, roomId: string, onProgress: Progress): Promise<Uploaded> {
   const started = await api<Started>("/api/upload/multipart", {
     method: "POST",
     body: JSON.stringify({ name: file.name, size: file.size, contentType: file.type || undefined, roomId }),
@@ -51,15 +54,16 @@ async function uploadMultipart(file: File, roomId: string, onProgress: Progress)
       parts.push(part);
       done += chunk.size;
     }
-    await api<StoredFile>(`/api/upload/multipart/${started.id}/complete`, { method: "POST", body: JSON.stringify({ parts }) });
+    const stored = await api<StoredFile>(`/api/upload/multipart/${started.id}/complete`, { method: "POST", body: JSON.stringify({ parts }) });
+    onProgress(file.size, file.size);
+    return stored;
   } catch (error) {
     await api(`/api/upload/multipart/${started.id}`, { method: "DELETE" }).catch(() => undefined);
     throw error;
   }
-  onProgress(file.size, file.size);
 }
 
-export function uploadFile(file: File, roomId: string, onProgress: Progress): Promise<void> {
+export function uploadFile(file: File, roomId: string, onProgress: Progress): Promise<Uploaded> {
   return file.size > MULTIPART_THRESHOLD ? uploadMultipart(file, roomId, onProgress) : uploadSingle(file, roomId, onProgress);
 }
 

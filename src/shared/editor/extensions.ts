@@ -1,6 +1,8 @@
 // The editor's extension list. The React client and the Worker both build their schema from
 // this one array, so a document the server writes is always one the editor can open.
 import type { AnyExtension } from "@tiptap/core";
+import Image from "@tiptap/extension-image";
+import { TaskItem, TaskList } from "@tiptap/extension-list";
 import StarterKit from "@tiptap/starter-kit";
 import { isSafeHref } from "./safe-href.ts";
 
@@ -13,4 +15,10 @@ export const extensions: AnyExtension[] = [
     // them, and a link that arrives over Yjs anyway is rendered with an empty href.
     link: { isAllowedUri: (url) => isSafeHref(url) },
   }),
+  // Checklists: `- [ ] item` in Markdown, <ul data-type="taskList"> in HTML (src/rooms/document).
+  TaskList,
+  TaskItem.configure({ nested: true }),
+  // Images within the text (Markdown's ![alt](src) is inline): uploads point at /api/files/:id.
+  // width/height keep the page from jumping while one loads; data: sources are not parsed.
+  Image.configure({ inline: true, allowBase64: false, HTMLAttributes: { loading: "lazy" } }),
 ];

@@ -1,0 +1,114 @@
+// The search index's queue jobs (types in src/shared/jobs.ts, registered in
+// src/api/jobs/handlers.ts). Each is idempotent: a redelivery rewrites nothing that is current.
+import { asc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { files, type JobRow, rooms } from "../../db/schema.ts";
+import type { Env } from "../../env.ts";
+import { database } from "../../core/db.ts";
+import { enqueueJob } from "../../core/jobs.ts";
+import { loadRoom } from "../../core/access.ts";
+import { presenceStub } from "../../presence/stub.ts";
+import { roomStub } from "../../rooms/stub.ts";
+import { documentFromState } from "../../rooms/document/convert.ts";
+import { roomChannel } from "../../shared/chat-protocol.ts";
+import { documentBlocks, searchableText } from "./blocks.ts";
+import { removeEntry, syncDocumentBlocks, upsertEntry } from "./entries.ts";
+
+const documentJob = z.object({ roomId: z.string().min(1) });
+
+/** index-document: the room's stored document, block by block; only changed blocks are written. */
+export async function indexDocument(env: Env, job: JobRow): Promise<void> {
+  await indexRoomDocument(env, documentJob.parse(job.payload).roomId);
+}
+
+async function indexRoomDocument(env: Env, roomId: string): Promise<void> {
+  if (!(await loadRoom(env, roomId))) return; // deleted meanwhile: its entries went with it
+  const state = await roomStub(env, roomId).getState();
+  await syncDocumentBlocks(env, roomId, await documentBlocks(documentFromState(state)), Date.now());
+}
+
+const messageJob = z.union([
+  z.object({ roomId: z.string(), messageId: z.string(), deleted: z.literal(true) }),
+  z.object({ roomId: z.string(), messageId: z.string(), author: z.string(), body: z.string(), at: z.number() }),
+]);
+
+/** index-message: one chat message written or edited (upsert), or deleted (removal). */
+export async function indexMessage(env: Env, job: JobRow): Promise<void> {
+  const change = messageJob.parse(job.payload);
+  if ("deleted" in change) return removeEntry(env, change.roomId, "message", change.messageId);
+  if (!(await loadRoom(env, change.roomId))) return;
+  await upsertEntry(env, {
+    type: "message",
+    roomId: change.roomId,
+    itemId: change.messageId,
+    title: searchableText(change.author, 200),
+    body: searchableText(change.body),
+    at: change.at,
+  });
+}
+
+/** Rooms per backfill job: each job stays well inside a queue consumer's time. */
+const ROOMS_PER_BACKFILL_JOB = 10;
+const HISTORY_PAGE = 100;
+/** `chain`: the id of the run's first job, so a second run's jobs never collide with a first run's. */
+const backfillJob = z.object({ after: z.string().optional(), chain: z.string().optional() });
+
+/** Everything searchable in one room: its document, its chat history and its files' names. */
+export async function indexRoom(env: Env, roomId: string): Promise<void> {
+  await indexRoomDocument(env, roomId);
+  let before: number | undefined;
+  for (;;) {
+    const page = await presenceStub(env).history(roomChannel(roomId), before, HISTORY_PAGE);
+    for (const message of page.messages) {
+      await upsertEntry(env, {
+        type: "message",
+        roomId,
+        itemId: message.id,
+        title: searchableText(message.userName, 200),
+        body: searchableText(message.body),
+        at: Date.parse(message.createdAt),
+      });
+    }
+    if (page.nextBefore === null) break;
+    before = page.nextBefore;
+  }
+  const roomFiles = await database(env).select().from(files).where(eq(files.roomId, roomId));
+  for (const file of roomFiles) if (file.status !== "uploading" && file.status !== "rejected") await upsertFileEntry(env, file);
+}
+
+/**
+ * search-backfill: indexes existing rooms in id order, ROOMS_PER_BACKFILL_JOB per job, then
+ * queues the next job from the last room it finished. Resumable (a failed job retries from its
+ * own cursor) and idempotent (every write is an upsert or a hash-compared block sync).
+ */
+export async function backfillSearch(env: Env, job: JobRow): Promise<void> {
+  const { after, chain = job.id } = backfillJob.parse(job.payload);
+  const batch = await database(env)
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(after ? gt(rooms.id, after) : undefined)
+    .orderBy(asc(rooms.id))
+    .limit(ROOMS_PER_BACKFILL_JOB);
+  for (const room of batch) await indexRoom(env, room.id);
+  // A stable id per cursor: a redelivered job does not queue its successor twice.
+  const last = batch.at(-1)?.id;
+  if (batch.length === ROOMS_PER_BACKFILL_JOB && last) {
+    await enqueueJob(env, "search-backfill", { after: last, chain }, { id: `search-backfill:${chain}:${last}` });
+  }
+}
+
+type FileForIndex = Pick<typeof files.$inferSelect, "id" | "roomId" | "name" | "createdAt">;
+
+/** A room file's entry: its name, and the text of a small text-like file when given. */
+export async function upsertFileEntry(env: Env, file: FileForIndex, text = ""): Promise<void> {
+  if (!file.roomId) return; // files outside rooms are nobody else's to find
+  await upsertEntry(env, {
+    type: "file",
+    roomId: file.roomId,
+    itemId: file.id,
+    fileId: file.id,
+    title: searchableText(file.name, 300),
+    body: searchableText(text, 64 * 1024),
+    at: file.createdAt,
+  });
+}

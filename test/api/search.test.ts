@@ -1,0 +1,174 @@
+// Search through the real pipeline: edits and chat reach the index by the Room's and the
+// Presence object's hooks and the real queue (never by calling the indexer), and the route
+// answers only from rooms the caller may view.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SearchPage, SearchResult } from "../../src/shared/api-types.ts";
+import { admin, type Auth, call, json, signUp } from "../helpers/http.ts";
+import { createRoom } from "../helpers/rooms.ts";
+
+async function search(auth: Auth, q: string, extra: Record<string, string> = {}): Promise<SearchPage> {
+  const response = await call("GET", `/api/search?${new URLSearchParams({ q, ...extra })}`, { auth });
+  expect(response.status).toBe(200);
+  return json(response);
+}
+
+/** Polls until `q` finds something (or finds nothing, with `expectNone`), within `withinMs`. */
+async function findWithin(auth: Auth, q: string, withinMs: number, extra: Record<string, string> = {}): Promise<SearchResult[]> {
+  let results: SearchResult[] = [];
+  await expect
+    .poll(async () => (results = (await search(auth, q, extra)).results).length, { timeout: withinMs, interval: 100 })
+    .toBeGreaterThan(0);
+  return results;
+}
+
+async function writeDocument(auth: Auth, roomId: string, markdown: string) {
+  const response = await call("PUT", `/api/rooms/${roomId}/document`, { auth, rawBody: markdown, headers: { "content-type": "text/markdown" } });
+  expect(response.status).toBe(204);
+}
+
+async function postMessage(auth: Auth, roomId: string, body: string): Promise<{ id: string }> {
+  const response = await call("POST", `/api/rooms/${roomId}/messages`, { auth, body: { body } });
+  expect(response.status).toBe(201);
+  return (await json(response)).message;
+}
+
+function upload(auth: Auth, roomId: string, name: string, text: string, type = "text/plain") {
+  const form = new FormData();
+  form.append("roomId", roomId);
+  form.append("file", new Blob([new TextEncoder().encode(text)], { type }), name);
+  return call("POST", "/api/upload", { auth, rawBody: form });
+}
+
+/** The highlighted words of a result, as the client would mark them. */
+const highlighted = (result: SearchResult) => result.highlights.map(([start, end]) => result.snippet.slice(start, end));
+
+describe("each type is found, fresh, with snippets and highlights", () => {
+  it("a document block, with its heading path, within 10 s of the edit", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth, { name: "Finance" });
+    const started = Date.now();
+    await writeDocument(owner.auth, room.id, "# Plan\n\n## Budget\n\nThe quarterly revenue grew by a café-sized margin.\n\nUnrelated closing words.");
+    const [hit, ...rest] = await findWithin(owner.auth, "quarterly revenue", 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(rest).toEqual([]);
+    expect(hit).toMatchObject({ type: "document", roomId: room.id, roomName: "Finance", position: 2, url: `/#/rooms/${room.id}?block=2` });
+    expect(hit!.snippet).toContain("The quarterly revenue grew");
+    expect(highlighted(hit!)).toEqual(["quarterly", "revenue"]);
+    // Diacritics are folded, prefixes match, phrases keep their order.
+    expect((await search(owner.auth, "cafe")).results.map((r) => r.id)).toEqual([hit!.id]);
+    expect((await search(owner.auth, "quart*")).results.map((r) => r.id)).toEqual([hit!.id]);
+    expect((await search(owner.auth, '"revenue quarterly"')).results).toEqual([]);
+    expect((await search(owner.auth, "budget")).results.map((r) => r.id)).toContain(hit!.id); // found by its heading path
+  });
+
+  it("only changed blocks are rewritten: an untouched block keeps its entry", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    await writeDocument(owner.auth, room.id, "Stable paragraph about zeppelins.\n\nFirst draft of the lighthouse.");
+    const [stable] = await findWithin(owner.auth, "zeppelins", 10_000);
+    await writeDocument(owner.auth, room.id, "Stable paragraph about zeppelins.\n\nSecond draft of the windmill.");
+    await findWithin(owner.auth, "windmill", 10_000);
+    expect((await search(owner.auth, "lighthouse")).results).toEqual([]);
+    expect((await search(owner.auth, "zeppelins")).results.map((r) => [r.id, r.at])).toEqual([[stable!.id, stable!.at]]);
+  });
+
+  it("a chat message within 2 s, and gone at once when deleted", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth, { name: "Chatty" });
+    const started = Date.now();
+    const message = await postMessage(owner.auth, room.id, "Who has the marmalade invoice?");
+    const [hit] = await findWithin(owner.auth, "marmalade", 2_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(hit).toMatchObject({ type: "message", id: message.id, roomName: "Chatty", url: `/#/rooms/${room.id}?message=${message.id}` });
+    expect(highlighted(hit!)).toEqual(["marmalade"]);
+  });
+
+  it("a file by its name and, for a small text file, by its text; gone when the file is deleted", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    const created = await upload(owner.auth, room.id, "kumquat-report.md", "# Notes\n\nThe persimmon harvest was late.", "text/markdown");
+    expect(created.status).toBe(201);
+    const file = await json(created);
+    const [byName] = await findWithin(owner.auth, "kumquat", 10_000, { type: "file" });
+    expect(byName).toMatchObject({ type: "file", id: file.id, url: `/api/files/${file.id}` });
+    expect((await search(owner.auth, "persimmon")).results.map((r) => r.id)).toEqual([file.id]);
+    expect((await call("DELETE", `/api/files/${file.id}`, { auth: owner.auth })).status).toBe(204);
+    expect((await search(owner.auth, "kumquat")).results).toEqual([]);
+  });
+
+  it("filters by type and room, excludes words, and pages with a cursor", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    const other = await createRoom(owner.auth);
+    for (let i = 0; i < 3; i++) await postMessage(owner.auth, room.id, `pelican number ${i}${i === 1 ? " draft" : ""}`);
+    await postMessage(owner.auth, other.id, "pelican elsewhere");
+    await expect.poll(async () => (await search(owner.auth, "pelican")).results.length, { timeout: 5_000, interval: 100 }).toBe(4);
+    expect((await search(owner.auth, "pelican", { roomId: room.id })).results).toHaveLength(3);
+    expect((await search(owner.auth, "pelican -draft", { roomId: room.id })).results).toHaveLength(2);
+    expect((await search(owner.auth, "pelican", { type: "document" })).results).toEqual([]);
+    const first = await search(owner.auth, "pelican", { limit: "3" });
+    expect(first.results).toHaveLength(3);
+    const second = await search(owner.auth, "pelican", { limit: "3", cursor: first.nextCursor! });
+    expect(second.results).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    // Equal relevance: the most recent first.
+    const ats = first.results.map((r) => r.at);
+    expect([...ats].sort().reverse()).toEqual(ats);
+  });
+});
+
+describe("backfill", () => {
+  it("indexes existing rooms from scratch over a chain of jobs, and running it again changes nothing", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    await writeDocument(owner.auth, room.id, "# Archive\n\nThe walrus ledger from last year.");
+    expect((await upload(owner.auth, room.id, "walrus.txt", "tusks")).status).toBe(201);
+    // More rooms than one backfill job takes (10), so the chain hands on at least once.
+    const rooms = [room, ...(await Promise.all(Array.from({ length: 11 }, () => createRoom(owner.auth))))];
+    // As the admin token (a script): an owner's own posts are rate limited past 10.
+    for (const r of rooms) await postMessage(admin, r.id, "walrus meeting moved");
+    const everything = 2 + rooms.length;
+    const walruses = async () => (await search(owner.auth, "walrus", { limit: "50" })).results;
+    await expect.poll(async () => (await walruses()).length, { timeout: 10_000, interval: 100 }).toBe(everything);
+    // As if the rooms predated search: an empty index.
+    await env.DB.prepare("DELETE FROM search_entries").run();
+    expect(await walruses()).toEqual([]);
+
+    const backfill = async () => {
+      const started = await call("POST", "/api/search/backfill", { auth: admin });
+      expect(started.status).toBe(202);
+      const busy = async () => {
+        const [queued, running] = await Promise.all(
+          ["queued", "running"].map(async (status) => (await json(await call("GET", `/api/jobs?type=search-backfill&status=${status}`, { auth: admin }))).jobs.length),
+        );
+        return queued! + running!;
+      };
+      await expect.poll(busy, { timeout: 15_000, interval: 100 }).toBe(0);
+      return (await env.DB.prepare("SELECT id, type, item_id, at FROM search_entries ORDER BY id").all()).results;
+    };
+    const first = await backfill();
+    const found = await walruses();
+    expect(found).toHaveLength(everything);
+    expect(new Set(found.map((r) => r.roomId))).toEqual(new Set(rooms.map((r) => r.id)));
+    expect(found.map((r) => r.type).filter((t) => t !== "message").sort()).toEqual(["document", "file"]);
+    const jobs = (await json(await call("GET", "/api/jobs?type=search-backfill", { auth: admin }))).jobs;
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    expect(await backfill()).toEqual(first);
+  });
+});
+
+describe("debounce", () => {
+  it("a burst of edits queues at most two index jobs, and the last edit is the one found", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    for (let i = 0; i < 5; i++) await writeDocument(owner.auth, room.id, `Version ${i} mentions ocelot${i}.`);
+    await findWithin(owner.auth, "ocelot4", 10_000);
+    expect((await search(owner.auth, "ocelot0")).results).toEqual([]);
+    const jobs = await env.DB.prepare("SELECT count(*) AS n FROM jobs WHERE type = 'index-document' AND payload LIKE ?")
+      .bind(`%${room.id}%`)
+      .first<{ n: number }>();
+    expect(jobs?.n).toBeGreaterThanOrEqual(1);
+    expect(jobs?.n).toBeLessThanOrEqual(2);
+  });
+});
