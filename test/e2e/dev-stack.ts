@@ -37,7 +37,8 @@ export async function startDevStack(logFile: string, timeoutMs = 180_000): Promi
     const found: { web?: string; api?: string } = {};
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      log.write(chunk);
+      // Processes of the group can still print after stop() closed the log.
+      if (!log.writableEnded) log.write(chunk);
       const text = output.replace(ANSI, "");
       found.web ??= /Web app:\s+(\S+)/.exec(text)?.[1];
       found.api ??= /API:\s+(\S+)/.exec(text)?.[1];
