@@ -34,27 +34,19 @@ export async function runSearch(env: Env, actor: Actor, request: SearchRequest):
   if (mayView) conditions.push(mayView);
   if (request.type) conditions.push(sql`e.type = ${request.type}`);
   if (request.roomId) conditions.push(sql`e.room_id = ${request.roomId}`);
-  // Ranked first, snippets after: with ORDER BY, SQLite would compute snippet() for every match
-  // before sorting (all of a common word's hits); this way only the page's rows get one.
+  // One pass. Tried: ranking in a CTE and computing snippets only for the page's rows;
+  // bench/search.mjs measured it slower for common words and prefixes (the MATCH runs twice).
   const query = sql`
-    WITH hits AS (
-      SELECT e.id AS id, e.at AS at, bm25(search_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank
-      FROM search_fts
-      JOIN search_entries e ON e.id = search_fts.rowid
-      JOIN rooms ON rooms.id = e.room_id
-      WHERE ${sql.join(conditions, sql` AND `)}
-      ORDER BY rank, e.at DESC, e.id DESC
-      LIMIT ${request.limit + 1} OFFSET ${request.offset}
-    )
     SELECT e.type AS type, e.room_id AS roomId, rooms.name AS roomName, e.item_id AS itemId,
-           e.position AS position, e.file_id AS fileId, e.at AS at, hits.rank AS rank,
-           snippet(search_fts, -1, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', ${SNIPPET_TOKENS}) AS marked
-    FROM hits
-    JOIN search_fts ON search_fts.rowid = hits.id
-    JOIN search_entries e ON e.id = hits.id
+           e.position AS position, e.file_id AS fileId, e.at AS at,
+           snippet(search_fts, -1, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', ${SNIPPET_TOKENS}) AS marked,
+           bm25(search_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank
+    FROM search_fts
+    JOIN search_entries e ON e.id = search_fts.rowid
     JOIN rooms ON rooms.id = e.room_id
-    WHERE search_fts MATCH ${match}
-    ORDER BY hits.rank, hits.at DESC, hits.id DESC`;
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY rank, e.at DESC, e.id DESC
+    LIMIT ${request.limit + 1} OFFSET ${request.offset}`;
   let rows: Row[];
   try {
     rows = await database(env).all<Row>(query);
