@@ -4,7 +4,7 @@
 // client id belongs to the first connection that announces it (or to another connection of
 // the same user, e.g. a reconnect whose old socket has not closed yet), `user` is rewritten
 // from the identity the Worker vouched for, and states and client ids per connection are capped.
-import type { AwarenessEntry } from "./frames.ts";
+import type { AwarenessEntry, ReceivedAwarenessEntry } from "./frames.ts";
 import { colourFor } from "../shared/colour.ts";
 
 /** A caret plus a name is a few hundred bytes; anything near this is not a cursor. */
@@ -41,15 +41,13 @@ export class AwarenessOwners {
    * What of an incoming awareness update may be applied: entries for client ids owned by
    * someone else are dropped, `user` is rewritten, and an oversized state refuses the frame.
    */
-  filter(sender: AwarenessSender, entries: AwarenessEntry[]): AwarenessVerdict {
+  filter(sender: AwarenessSender, entries: ReceivedAwarenessEntry[]): AwarenessVerdict {
     const accepted: AwarenessEntry[] = [];
-    for (const entry of entries) {
-      if (new TextEncoder().encode(entry.state).byteLength > MAX_AWARENESS_STATE_BYTES) {
-        return { ok: false, reason: `Awareness state over ${MAX_AWARENESS_STATE_BYTES} bytes` };
-      }
-      if (!this.#claim(sender, entry.clientId, entry.state === "null")) continue;
-      const state = withTrustedUser(entry.state, sender);
-      if (state !== undefined) accepted.push({ ...entry, state });
+    for (const { clientId, clock, value, bytes } of entries) {
+      if (bytes > MAX_AWARENESS_STATE_BYTES) return { ok: false, reason: `Awareness state over ${MAX_AWARENESS_STATE_BYTES} bytes` };
+      if (!this.#claim(sender, clientId, value === null)) continue;
+      const state = withTrustedUser(value, sender);
+      if (state !== undefined) accepted.push({ clientId, clock, state });
     }
     return { ok: true, entries: accepted };
   }
@@ -72,8 +70,7 @@ export class AwarenessOwners {
 }
 
 /** The state with `user` set from the trusted identity; undefined when it is not an object. */
-function withTrustedUser(stateJson: string, sender: AwarenessSender): string | undefined {
-  const state: unknown = JSON.parse(stateJson); // classifyFrame already parsed it once
+function withTrustedUser(state: unknown, sender: AwarenessSender): string | undefined {
   if (state === null) return "null";
   if (typeof state !== "object" || Array.isArray(state)) return undefined;
   const user = { id: sender.userId, name: sender.name, color: colourFor(sender.userId) };

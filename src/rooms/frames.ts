@@ -5,16 +5,19 @@
 //   [1, awarenessUpdate]  awareness        anything else: unknown (ignored by the server)
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import * as string from "lib0/string";
 import { messageYjsSyncStep2, writeSyncStep1, writeUpdate } from "y-protocols/sync";
 import * as Y from "yjs";
 
 /** One client's entry in an awareness update; `state` is its JSON text ("null": gone). */
 export type AwarenessEntry = { clientId: number; clock: number; state: string };
+/** As received: also the state parsed once (`value`) and its size in bytes. */
+export type ReceivedAwarenessEntry = AwarenessEntry & { value: unknown; bytes: number };
 
 export type Frame =
   | { kind: "sync-step-1"; stateVector: Uint8Array; knowsNothing: boolean }
   | { kind: "update"; update: Uint8Array }
-  | { kind: "awareness"; entries: AwarenessEntry[] }
+  | { kind: "awareness"; entries: ReceivedAwarenessEntry[] }
   | { kind: "other" }
   | { kind: "malformed"; reason: string };
 
@@ -78,14 +81,14 @@ export function classifyFrame(bytes: Uint8Array): Frame {
     if (type === AWARENESS) {
       const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
       if (decoding.hasContent(decoder)) return { kind: "malformed", reason: "trailing bytes" };
-      const entries: AwarenessEntry[] = [];
+      const entries: ReceivedAwarenessEntry[] = [];
       const count = decoding.readVarUint(inner);
       for (let i = 0; i < count; i++) {
         const clientId = decoding.readVarUint(inner);
         const clock = decoding.readVarUint(inner);
-        const state = decoding.readVarString(inner);
-        JSON.parse(state);
-        entries.push({ clientId, clock, state });
+        const raw = decoding.readVarUint8Array(inner); // what readVarString reads, kept for its size
+        const state = string.decodeUtf8(raw);
+        entries.push({ clientId, clock, state, value: JSON.parse(state), bytes: raw.byteLength });
       }
       return { kind: "awareness", entries };
     }

@@ -21,7 +21,7 @@ import type { Env } from "../env.ts";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { AwarenessOwners } from "./awareness-guard.ts";
-import { type AwarenessEntry, encodeAwarenessEntries, syncStep1Frame, syncStep2Frame } from "./frames.ts";
+import { encodeAwarenessEntries, type ReceivedAwarenessEntry, syncStep1Frame, syncStep2Frame } from "./frames.ts";
 import { roomLimits, type RoomLimits } from "./limits.ts";
 import { type ConnectionRole, parseClientMessage, RoomCloseCode, type RoomNotice } from "../shared/room-protocol.ts";
 import { connectionIdentity } from "./connection-identity.ts";
@@ -325,7 +325,7 @@ export class Room extends YServer {
   }
 
   /** Applies the part of an awareness update this connection may make (awareness-guard.ts). */
-  #applyAwareness(connection: RoomConnection, entries: AwarenessEntry[]): void {
+  #applyAwareness(connection: RoomConnection, entries: ReceivedAwarenessEntry[]): void {
     const state = connection.state!;
     const verdict = this.#awarenessOwners.filter({ connectionId: connection.id, userId: state.userId, name: state.name }, entries);
     if (!verdict.ok) return void this.#frames.reject(connection, RoomCloseCode.tooLarge, verdict.reason);

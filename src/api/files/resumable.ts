@@ -16,7 +16,8 @@ import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams } from "../validation.ts";
 import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts";
 import { PART_SIZE } from "./r2-writer.ts";
-import { canWriteRoom, maxUploadBytes, updateFile } from "./store.ts";
+import { config } from "../../core/config.ts";
+import { canWriteRoom, updateFile } from "./store.ts";
 import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
 
 export const resumableRoutes = new Hono<AppEnv>();
@@ -75,7 +76,7 @@ documentRoute({
 resumableRoutes.post("/", async (c) => {
   const principal = requireUser(c);
   const body = await readJson(c, createBody);
-  const limit = maxUploadBytes(c.env);
+  const limit = config(c.env).MAX_UPLOAD_BYTES;
   if (body.size > limit) throw tooLarge(`Files may be at most ${limit} bytes.`);
   if (body.roomId && !(await canWriteRoom(c.env, body.roomId, principal))) {
     throw forbidden("You may not add files to that room.");

@@ -4,7 +4,6 @@ import { files, type FileRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { Principal } from "../auth/principal.ts";
 import { invalidate, readThrough } from "../cache/read-through.ts";
-import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 import { roomAccess } from "../../core/access.ts";
 
@@ -39,8 +38,4 @@ export async function canSeeFile(env: Env, file: FileRow, principal: Principal |
 /** May `principal` put files in this room? Unknown rooms get the same answer as forbidden ones. */
 export async function canWriteRoom(env: Env, roomId: string, principal: Principal): Promise<boolean> {
   return (await roomAccess(env, roomId, principal))?.canEdit ?? false;
-}
-
-export function maxUploadBytes(env: Env): number {
-  return config(env).MAX_UPLOAD_BYTES;
 }

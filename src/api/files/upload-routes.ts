@@ -16,7 +16,8 @@ import { boundaryOf, discardBody, readMultipart } from "./multipart.ts";
 import { presentFile, sanitizeContentType, sanitizeFileName } from "./present.ts";
 import { R2StreamWriter } from "./r2-writer.ts";
 import { sniff } from "./sniff.ts";
-import { canWriteRoom, maxUploadBytes } from "./store.ts";
+import { config } from "../../core/config.ts";
+import { canWriteRoom } from "./store.ts";
 import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
 import { resumableRoutes } from "./resumable.ts";
 
@@ -47,7 +48,7 @@ uploadRoutes.post("/", async (c) => {
   const principal = requireUser(c);
   const boundary = boundaryOf(c.req.header("content-type"));
   if (!boundary) throw new ApiError(415, "unsupported_media_type", "Send multipart/form-data with a `file` field.");
-  const limit = maxUploadBytes(c.env);
+  const limit = config(c.env).MAX_UPLOAD_BYTES;
   // Refuse a declared oversize body before reading a byte of it.
   if (Number(c.req.header("content-length") ?? 0) > limit + MULTIPART_OVERHEAD_BYTES) {
     throw tooLarge(`Files may be at most ${limit} bytes.`);
