@@ -1,9 +1,10 @@
 // Who may do what in a room: the one place these rules live. Routes, both sockets, both
 // Durable Objects and the list queries ask here (permissionsFor, or visibleRoomsFor in SQL).
-//   private room: members only (owner, editor, viewer); outsiders get 404, never a hint it exists.
+//   private room: members only (owner, editor, commenter, viewer); outsiders get 404, never a hint it exists.
 //   public room:  any signed-in user may view; editing needs editor/owner, or `openEditing`
 //                 for signed-in users without a role (an explicit role always wins over it).
-//   comment:      there is no commenter role yet: whoever may view may comment (issue 16 narrows it here).
+//   comment:      commenters, and whoever may edit; in a public room with `openCommenting`, also
+//                 signed-in users without a role. Viewers read threads but do not comment.
 //   manage:       owners (rename, delete, members).
 //   admins:       everything.
 import { and, eq, exists, or, type SQL, sql } from "drizzle-orm";
@@ -17,7 +18,7 @@ import type { ConnectionRole } from "../shared/room-protocol.ts";
 export type Actor = { user: Pick<User, "id"> | null; isAdmin: boolean };
 
 /** What a room's rules read from the room itself. */
-export type RoomRules = Pick<Room, "visibility" | "openEditing">;
+export type RoomRules = Pick<Room, "visibility" | "openEditing"> & Partial<Pick<Room, "openCommenting">>;
 
 export type Permissions = {
   canView: boolean;
@@ -47,7 +48,9 @@ export function permissionsFor(room: RoomRules, role: RoomRole | null, actor: Ac
   // openEditing only speaks for people the owner has not given a role: an explicit viewer stays one.
   const openToEveryone = room.visibility === "public" && room.openEditing && signedIn && !isMember;
   const canEdit = role === "owner" || role === "editor" || openToEveryone;
-  return { canView, canComment: canView, canEdit, canManage: role === "owner" };
+  const openCommenting = room.visibility === "public" && Boolean(room.openCommenting) && signedIn && !isMember;
+  const canComment = canEdit || role === "commenter" || openCommenting;
+  return { canView, canComment, canEdit, canManage: role === "owner" };
 }
 
 /**

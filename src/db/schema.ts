@@ -59,6 +59,8 @@ export const rooms = sqliteTable(
     visibility: text("visibility", { enum: ["public", "private"] }).notNull(),
     /** Public rooms only: any signed-in user may edit, not just members. */
     openEditing: integer("open_editing", { mode: "boolean" }).notNull().default(false),
+    /** Public rooms only: any signed-in user may comment, not just members with a role that may. */
+    openCommenting: integer("open_commenting", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -70,7 +72,7 @@ export const roomMembers = sqliteTable(
   {
     roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    role: text("role", { enum: ["owner", "editor", "commenter", "viewer"] }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
@@ -88,7 +90,7 @@ export const roomInvitations = sqliteTable(
     roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
     inviteeId: text("invitee_id").references(() => users.id, { onDelete: "cascade" }),
     email: text("email"),
-    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    role: text("role", { enum: ["owner", "editor", "commenter", "viewer"] }).notNull(),
     /** Null when invited with the bootstrap admin token, or after the inviter's account is deleted. */
     invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),

@@ -5,7 +5,7 @@ import type { PresenceUser } from "./chat-protocol.ts";
 
 type UserRole = "user" | "admin";
 /** An explicit member's role in one room. */
-export type RoomRole = "owner" | "editor" | "viewer";
+export type RoomRole = "owner" | "editor" | "commenter" | "viewer";
 
 /** The only shape of a user that leaves the server: never the password hash. */
 export type User = {
@@ -22,6 +22,8 @@ export type Room = {
   name: string;
   visibility: "public" | "private";
   openEditing: boolean;
+  /** Public rooms: signed-in users without a role may comment. */
+  openCommenting: boolean;
   ownerId: string;
   /** The caller's explicit membership, if any (GET /api/rooms/:id adds `access` beside it). */
   role: RoomRole | null;
@@ -32,7 +34,7 @@ export type Room = {
 };
 
 /** What the caller may do in a room, from the access policy. */
-export type RoomAccess = { canView: boolean; canEdit: boolean; canManage: boolean };
+export type RoomAccess = { canView: boolean; canComment: boolean; canEdit: boolean; canManage: boolean };
 
 export type Member = {
   userId: string;

@@ -16,16 +16,18 @@ import { database } from "../../src/core/db.ts";
 import { roomMembers, rooms, type Room, type RoomRole, type User, users } from "../../src/db/schema.ts";
 
 const KINDS = {
-  private: { visibility: "private", openEditing: false },
-  "private+openEditing": { visibility: "private", openEditing: true },
-  public: { visibility: "public", openEditing: false },
-  "public+openEditing": { visibility: "public", openEditing: true },
+  private: { visibility: "private", openEditing: false, openCommenting: false },
+  "private+openEditing": { visibility: "private", openEditing: true, openCommenting: false },
+  "private+openCommenting": { visibility: "private", openEditing: false, openCommenting: true },
+  public: { visibility: "public", openEditing: false, openCommenting: false },
+  "public+openEditing": { visibility: "public", openEditing: true, openCommenting: false },
+  "public+openCommenting": { visibility: "public", openEditing: false, openCommenting: true },
 } as const;
 type Kind = keyof typeof KINDS;
 
 /** Members hold these roles in every room; the others hold none. */
-const ROLES = { owner: "owner", editor: "editor", viewer: "viewer" } as const satisfies Record<string, RoomRole>;
-const ACTORS = ["owner", "editor", "viewer", "outsider", "admin", "admin-token", "anonymous"] as const;
+const ROLES = { owner: "owner", editor: "editor", commenter: "commenter", viewer: "viewer" } as const satisfies Record<string, RoomRole>;
+const ACTORS = ["owner", "editor", "commenter", "viewer", "outsider", "admin", "admin-token", "anonymous"] as const;
 type ActorName = (typeof ACTORS)[number];
 
 // What each actor may do, as the rules at the top of src/core/access.ts say it in words.
@@ -36,17 +38,29 @@ const EXPECTED: Record<Kind, Record<ActorName, [boolean, boolean, boolean, boole
   private: {
     owner: [Y, Y, Y, Y],
     editor: [Y, Y, Y, N],
-    viewer: [Y, Y, N, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
     outsider: [N, N, N, N],
     admin: [Y, Y, Y, Y],
     "admin-token": [Y, Y, Y, Y],
     anonymous: [N, N, N, N],
   },
-  // openEditing speaks only for public rooms.
+  // openEditing and openCommenting speak only for public rooms.
   "private+openEditing": {
     owner: [Y, Y, Y, Y],
     editor: [Y, Y, Y, N],
-    viewer: [Y, Y, N, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
+    outsider: [N, N, N, N],
+    admin: [Y, Y, Y, Y],
+    "admin-token": [Y, Y, Y, Y],
+    anonymous: [N, N, N, N],
+  },
+  "private+openCommenting": {
+    owner: [Y, Y, Y, Y],
+    editor: [Y, Y, Y, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
     outsider: [N, N, N, N],
     admin: [Y, Y, Y, Y],
     "admin-token": [Y, Y, Y, Y],
@@ -55,18 +69,31 @@ const EXPECTED: Record<Kind, Record<ActorName, [boolean, boolean, boolean, boole
   public: {
     owner: [Y, Y, Y, Y],
     editor: [Y, Y, Y, N],
-    viewer: [Y, Y, N, N],
-    outsider: [Y, Y, N, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
+    outsider: [Y, N, N, N],
     admin: [Y, Y, Y, Y],
     "admin-token": [Y, Y, Y, Y],
     anonymous: [N, N, N, N],
   },
-  // An explicit viewer stays one; only people without a role may edit through openEditing.
+  // An explicit viewer stays one; only people without a role may edit (and so comment) through openEditing.
   "public+openEditing": {
     owner: [Y, Y, Y, Y],
     editor: [Y, Y, Y, N],
-    viewer: [Y, Y, N, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
     outsider: [Y, Y, Y, N],
+    admin: [Y, Y, Y, Y],
+    "admin-token": [Y, Y, Y, Y],
+    anonymous: [N, N, N, N],
+  },
+  // Likewise an explicit viewer does not comment through openCommenting.
+  "public+openCommenting": {
+    owner: [Y, Y, Y, Y],
+    editor: [Y, Y, Y, N],
+    commenter: [Y, Y, N, N],
+    viewer: [Y, N, N, N],
+    outsider: [Y, Y, N, N],
     admin: [Y, Y, Y, Y],
     "admin-token": [Y, Y, Y, Y],
     anonymous: [N, N, N, N],
@@ -88,7 +115,7 @@ async function seed() {
     createdAt: now,
     updatedAt: now,
   });
-  const people = { owner: user("Owner"), editor: user("Editor"), viewer: user("Viewer"), outsider: user("Outsider"), admin: user("Admin", "admin") };
+  const people = { owner: user("Owner"), editor: user("Editor"), commenter: user("Commenter"), viewer: user("Viewer"), outsider: user("Outsider"), admin: user("Admin", "admin") };
   await db.insert(users).values(Object.values(people));
   const roomOf = {} as Record<Kind, Room>;
   for (const [kind, rules] of Object.entries(KINDS) as [Kind, (typeof KINDS)[Kind]][]) {
@@ -103,6 +130,7 @@ async function seed() {
   const actors: Record<ActorName, Actor | null> = {
     owner: actorFor(people.owner),
     editor: actorFor(people.editor),
+    commenter: actorFor(people.commenter),
     viewer: actorFor(people.viewer),
     outsider: actorFor(people.outsider),
     admin: actorFor(people.admin),

@@ -9,7 +9,7 @@ describe("rooms REST", () => {
     const room = await createRoom(ada.auth, { name: "Design", visibility: "private" });
     const got = await json(await call("GET", `/api/rooms/${room.id}`, { auth: ada.auth }));
     expect(got.room).toMatchObject({ name: "Design", visibility: "private", role: "owner" });
-    expect(got.access).toEqual({ canView: true, canEdit: true, canManage: true });
+    expect(got.access).toEqual({ canView: true, canComment: true, canEdit: true, canManage: true });
     const list = await json(await call("GET", "/api/rooms", { auth: ada.auth }));
     expect(list.rooms.map((r: { id: string }) => r.id)).toContain(room.id);
   });
@@ -31,7 +31,10 @@ describe("rooms REST", () => {
     const visitor = await signUp("Visitor");
     const room = await createRoom(owner.auth, { visibility: "public" });
     const seen = await json(await call("GET", `/api/rooms/${room.id}`, { auth: visitor.auth }));
-    expect(seen.access).toEqual({ canView: true, canEdit: false, canManage: false });
+    expect(seen.access).toEqual({ canView: true, canComment: false, canEdit: false, canManage: false });
+    await call("PATCH", `/api/rooms/${room.id}`, { auth: owner.auth, body: { openCommenting: true } });
+    const commenting = await json(await call("GET", `/api/rooms/${room.id}`, { auth: visitor.auth }));
+    expect(commenting.access).toEqual({ canView: true, canComment: true, canEdit: false, canManage: false });
     await call("PATCH", `/api/rooms/${room.id}`, { auth: owner.auth, body: { openEditing: true } });
     const opened = await json(await call("GET", `/api/rooms/${room.id}`, { auth: visitor.auth }));
     expect(opened.access.canEdit).toBe(true);

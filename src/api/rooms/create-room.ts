@@ -11,10 +11,10 @@ import type { Env } from "../../env.ts";
 export async function insertRoomWithinQuota(env: Env, room: Room, maxRooms: number | null): Promise<boolean> {
   const [inserted] = await env.DB.batch([
     env.DB.prepare(
-      `INSERT INTO rooms (id, name, owner_id, visibility, open_editing, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+      `INSERT INTO rooms (id, name, owner_id, visibility, open_editing, open_commenting, created_at, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?9, ?6, ?7
        WHERE ?8 IS NULL OR (SELECT count(*) FROM rooms WHERE owner_id = ?3) < ?8`,
-    ).bind(room.id, room.name, room.ownerId, room.visibility, room.openEditing ? 1 : 0, room.createdAt, room.updatedAt, maxRooms),
+    ).bind(room.id, room.name, room.ownerId, room.visibility, room.openEditing ? 1 : 0, room.createdAt, room.updatedAt, maxRooms, room.openCommenting ? 1 : 0),
     env.DB.prepare(
       `INSERT INTO room_members (room_id, user_id, role, created_at)
        SELECT ?1, ?2, 'owner', ?3 WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1)`,

@@ -19,7 +19,7 @@ import type { ChangedMember } from "../../shared/api-types.ts";
 
 export const memberRoutes = new Hono<AppEnv>();
 
-const role = z.enum(["owner", "editor", "viewer"]);
+const role = z.enum(["owner", "editor", "commenter", "viewer"]);
 const addMemberBody = z
   .strictObject({ userId: idSchema.optional(), email: z.string().trim().toLowerCase().max(254).pipe(z.email()).optional(), role })
   .refine((b) => Boolean(b.userId) !== Boolean(b.email), { message: "Give exactly one of userId or email." });

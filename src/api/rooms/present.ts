@@ -9,6 +9,7 @@ export function presentRoom(room: Room, role: RoomRole | null = null): Api.Room 
     name: room.name,
     visibility: room.visibility,
     openEditing: room.openEditing,
+    openCommenting: room.openCommenting,
     ownerId: room.ownerId,
     role,
     createdAt: new Date(room.createdAt).toISOString(),
@@ -17,8 +18,8 @@ export function presentRoom(room: Room, role: RoomRole | null = null): Api.Room 
 }
 
 /** Only the caller's rights: the policy's answer also carries the room row and role. */
-export function presentAccess({ canView, canEdit, canManage }: Api.RoomAccess): Api.RoomAccess {
-  return { canView, canEdit, canManage };
+export function presentAccess({ canView, canComment, canEdit, canManage }: Api.RoomAccess): Api.RoomAccess {
+  return { canView, canComment, canEdit, canManage };
 }
 
 type MemberRow = { userId: string; name: string; email: string; role: RoomRole; createdAt: number };

@@ -25,9 +25,10 @@ const createRoomBody = z.strictObject({
   name: roomName,
   visibility: z.enum(["public", "private"]),
   openEditing: z.boolean().default(false),
+  openCommenting: z.boolean().default(false),
 });
 const updateRoomBody = z
-  .strictObject({ name: roomName.optional(), visibility: z.enum(["public", "private"]).optional(), openEditing: z.boolean().optional() })
+  .strictObject({ name: roomName.optional(), visibility: z.enum(["public", "private"]).optional(), openEditing: z.boolean().optional(), openCommenting: z.boolean().optional() })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update." });
 
 documentRoute({
@@ -42,7 +43,7 @@ roomRoutes.post("/", async (c) => {
   const { user } = requireUser(c);
   const body = await readJson(c, createRoomBody);
   const now = Date.now();
-  const room = { id: newId(), name: body.name, visibility: body.visibility, openEditing: body.openEditing, ownerId: user.id, createdAt: now, updatedAt: now };
+  const room = { id: newId(), name: body.name, visibility: body.visibility, openEditing: body.openEditing, openCommenting: body.openCommenting, ownerId: user.id, createdAt: now, updatedAt: now };
   // One batch: a room never exists without its owner membership, nor past the owner's quota.
   const maxRooms = roomQuotaOf(c.env, requirePrincipal(c));
   if (!(await insertRoomWithinQuota(c.env, room, maxRooms))) throw roomQuotaExceeded(maxRooms!);
@@ -102,7 +103,7 @@ roomRoutes.get("/:id", async (c) => {
 documentRoute({
   method: "patch",
   path: "/api/rooms/:id",
-  summary: "Rename a room or change who may see and edit it",
+  summary: "Rename a room or change who may see, edit and comment on it",
   auth: "owner or admin",
   body: updateRoomBody,
   responses: { 200: "{ room }", 403: "Not the owner", 404: "No such room" },

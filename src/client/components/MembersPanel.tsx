@@ -4,7 +4,7 @@ import { api } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
 import type { ChangedMember, Member, RoomRole, SentInvitation } from "../../shared/api-types.ts";
 
-const ROLES: RoomRole[] = ["viewer", "editor", "owner"];
+const ROLES: RoomRole[] = ["viewer", "commenter", "editor", "owner"];
 
 export function MembersPanel({ roomId, active }: { roomId: string; active: boolean }) {
   const toast = useToast();

@@ -1,0 +1,1 @@
+ALTER TABLE `rooms` ADD `open_commenting` integer DEFAULT false NOT NULL;
