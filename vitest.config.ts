@@ -25,6 +25,8 @@ export default defineConfig(async () => {
             ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
             // Failed jobs retry at once, so a job's way to the dead-letter queue takes seconds.
             JOB_RETRY_DELAY_SECONDS: "0",
+            // Webhook tests deliver to a receiver on 127.0.0.1 (test/setup/webhook-receiver.ts).
+            WEBHOOK_ALLOW_LOOPBACK: "true",
           },
           // Queue batches flush after 100 ms, so tests see a job's outcome quickly.
           queueBatchWaitMs: 100,
@@ -40,6 +42,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "test/resilience/**"],
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      // A webhook receiver on 127.0.0.1 (test/api/webhooks.test.ts), outside workerd.
+      globalSetup: ["./test/setup/webhook-receiver.ts"],
       testTimeout: 20_000,
     },
   };

@@ -2,6 +2,8 @@
 //
 //   node bench/search.mjs                                  # 1,000 documents, 100,000 chat messages
 //   node bench/search.mjs --documents=100 --messages=5000  # smaller
+//   node bench/search.mjs --state=/tmp/corpus              # keep the corpus; a later run with the
+//                                                          # same --state only times the queries
 //
 // Starts Roomful (scripts/local/serve.ts, the production Worker in workerd) on 127.0.0.1:8804,
 // writes documents through PUT /api/rooms/:id/document and chat through POST …/messages, so both
@@ -9,7 +11,7 @@
 // the index jobs), then times GET /api/search as the rooms' owner (so the access predicate runs).
 // Documents are slices of the automerge-paper editing trace's final text (bench/fixtures), a
 // different ~4-8 KB window per document; messages are sentences drawn from the same text.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchUser, createRoom } from "./lib/roomful.mjs";
@@ -23,7 +25,12 @@ const ROOMS = Math.max(1, Math.min(DOCUMENTS, 1_000));
 const QUERIES = arg("queries", 200);
 const ADMIN = "local-admin-token";
 const root = path.resolve(import.meta.dirname, "..");
-const stateRoot = mkdtempSync(path.join(os.tmpdir(), "roomful-bench-search-"));
+// --state keeps the written corpus (index jobs take minutes at full size) so query changes can be
+// timed again on the same data; without it, a fresh temporary directory is removed at the end.
+const keptState = process.argv.find((a) => a.startsWith("--state="))?.split("=")[1];
+const stateRoot = keptState ? path.resolve(keptState) : mkdtempSync(path.join(os.tmpdir(), "roomful-bench-search-"));
+if (keptState) mkdirSync(stateRoot, { recursive: true });
+const corpusMarker = path.join(stateRoot, "corpus.json");
 const t0 = now();
 const log = (...a) => console.error(`[${((now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
@@ -97,35 +104,44 @@ const server = await startProcess("roomful", [path.join(root, "scripts/local/ser
 const base = server.url;
 const results = { documents: DOCUMENTS, messages: MESSAGES, rooms: ROOMS };
 try {
-  const user = await benchUser(base, "search-bench");
-  log(`creating ${ROOMS} rooms`);
-  const rooms = await pool(Array.from({ length: ROOMS }, (_, i) => i), 8, (i) => createRoom(base, user.token, `Search bench ${i}`));
-  const bytesBefore = databaseBytes();
+  const kept = existsSync(corpusMarker) ? JSON.parse(readFileSync(corpusMarker, "utf8")) : null;
+  if (kept) {
+    // A corpus written by an earlier run with the same --state: time the queries only.
+    Object.assign(results, kept.results);
+    log(`reusing the corpus in ${stateRoot}`);
+  }
+  const user = kept?.user ?? (await benchUser(base, "search-bench"));
+  if (!kept) {
+    log(`creating ${ROOMS} rooms`);
+    const rooms = await pool(Array.from({ length: ROOMS }, (_, i) => i), 8, (i) => createRoom(base, user.token, `Search bench ${i}`));
+    const bytesBefore = databaseBytes();
 
-  log(`writing ${DOCUMENTS} documents`);
-  let started = now();
-  let docChars = 0;
-  await pool(Array.from({ length: DOCUMENTS }, (_, i) => i), 8, async (i) => {
-    const body = documentText(i);
-    docChars += body.length;
-    await call(base, "PUT", `/api/rooms/${rooms[i % ROOMS]}/document`, { token: user.token, raw: body, type: "text/plain" });
-  });
-  await queueIdle(base, "index-document");
-  const docSeconds = (now() - started) / 1000;
-  results.documentIndexing = { seconds: +docSeconds.toFixed(1), documentsPerSecond: +(DOCUMENTS / docSeconds).toFixed(1), averageChars: Math.round(docChars / DOCUMENTS) };
-  log(results.documentIndexing);
+    log(`writing ${DOCUMENTS} documents`);
+    let started = now();
+    let docChars = 0;
+    await pool(Array.from({ length: DOCUMENTS }, (_, i) => i), 8, async (i) => {
+      const body = documentText(i);
+      docChars += body.length;
+      await call(base, "PUT", `/api/rooms/${rooms[i % ROOMS]}/document`, { token: user.token, raw: body, type: "text/plain" });
+    });
+    await queueIdle(base, "index-document");
+    const docSeconds = (now() - started) / 1000;
+    results.documentIndexing = { seconds: +docSeconds.toFixed(1), documentsPerSecond: +(DOCUMENTS / docSeconds).toFixed(1), averageChars: Math.round(docChars / DOCUMENTS) };
+    log(results.documentIndexing);
 
-  log(`posting ${MESSAGES} chat messages`);
-  started = now();
-  await pool(Array.from({ length: MESSAGES }, (_, i) => i), 16, (i) =>
-    call(base, "POST", `/api/rooms/${rooms[i % ROOMS]}/messages`, { token: ADMIN, body: { body: messageText(i) } }),
-  );
-  const postSeconds = (now() - started) / 1000;
-  await queueIdle(base, "index-message");
-  const msgSeconds = (now() - started) / 1000;
-  results.messageIndexing = { postSeconds: +postSeconds.toFixed(1), indexedSeconds: +msgSeconds.toFixed(1), messagesPerSecond: +(MESSAGES / msgSeconds).toFixed(1) };
-  log(results.messageIndexing);
-  results.databaseBytes = { before: bytesBefore, after: databaseBytes() };
+    log(`posting ${MESSAGES} chat messages`);
+    started = now();
+    await pool(Array.from({ length: MESSAGES }, (_, i) => i), 16, (i) =>
+      call(base, "POST", `/api/rooms/${rooms[i % ROOMS]}/messages`, { token: ADMIN, body: { body: messageText(i) } }),
+    );
+    const postSeconds = (now() - started) / 1000;
+    await queueIdle(base, "index-message");
+    const msgSeconds = (now() - started) / 1000;
+    results.messageIndexing = { postSeconds: +postSeconds.toFixed(1), indexedSeconds: +msgSeconds.toFixed(1), messagesPerSecond: +(MESSAGES / msgSeconds).toFixed(1) };
+    log(results.messageIndexing);
+    results.databaseBytes = { before: bytesBefore, after: databaseBytes() };
+    if (keptState) writeFileSync(corpusMarker, JSON.stringify({ user, results }));
+  }
 
   const queries = pickQueries();
   results.queries = {};
@@ -143,7 +159,7 @@ try {
   }
 } finally {
   await server.stop();
-  rmSync(stateRoot, { recursive: true, force: true });
+  if (!keptState) rmSync(stateRoot, { recursive: true, force: true });
 }
 
 const mb = (b) => (b / 1024 / 1024).toFixed(1);

@@ -5,9 +5,10 @@ import { AuthForm } from "./components/AuthForm.tsx";
 import { CreateRoomForm } from "./components/CreateRoomForm.tsx";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { Header } from "./components/Header.tsx";
+import { OfflineBanner } from "./components/OfflineBanner.tsx";
 import { Onboarding } from "./components/Onboarding.tsx";
 import { RoomList } from "./components/RoomList.tsx";
-import { RoomView } from "./components/RoomView.tsx";
+import { LazyRoomView, preloadRoomView } from "./components/LazyRoomView.tsx";
 import { Toasts } from "./components/Toasts.tsx";
 import { ChatContext } from "./hooks/useChat.ts";
 import { SessionContext, useSession, useSessionState } from "./hooks/useSession.ts";
@@ -35,6 +36,7 @@ function Session() {
           phone's panel bar stay put (and shrink with the on-screen keyboard; see index.html). */}
       <div className="flex h-dvh flex-col bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
         <Header />
+        <OfflineBanner />
         <Pages />
       </div>
     </SessionContext>
@@ -75,11 +77,12 @@ function SignedIn({ user }: { user: User }) {
     setChat(client);
     return () => client.close();
   }, [user.id, refresh, toast]);
+  useEffect(preloadRoomView, []);
   if (!chat) return null;
   return (
     <ChatContext value={chat}>
       {route.page === "room" ? (
-        <RoomView key={route.roomId} roomId={route.roomId} user={user} />
+        <LazyRoomView key={route.roomId} roomId={route.roomId} user={user} />
       ) : (
         <div className="min-h-0 flex-1 overflow-y-auto">
           <main className="mx-auto flex w-full max-w-4xl flex-col gap-6 p-4 md:p-6">

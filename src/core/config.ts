@@ -44,6 +44,9 @@ export const configSchema = z
     // is one frame, far below it. The benchmarks lift it to measure the server itself.
     ROOM_FRAME_BURST: count(500),
     ROOM_FRAMES_PER_SECOND: count(100),
+    // Comments (src/rooms/comments/): what one room holds beside its document.
+    COMMENT_THREADS_PER_ROOM: count(2000),
+    COMMENTS_PER_THREAD: count(200),
 
     // Presence & chat, per user (src/presence/limits.ts). One socket more than the cap closes
     // the oldest, so a reload never locks anyone out. The frame budget counts every frame of a
@@ -59,6 +62,12 @@ export const configSchema = z
     // Per-user quotas (src/api/quotas.ts; admins exempt): rooms owned, bytes stored in files.
     MAX_ROOMS_PER_USER: count(100),
     MAX_STORED_BYTES_PER_USER: count(1024 * MiB),
+
+    // Events and webhooks (src/core/events.ts, src/api/webhooks/). Events older than this are
+    // pruned by the cron. Webhook URLs on loopback (127.0.0.0/8, ::1, localhost) over plain http
+    // are refused unless this is "true" (tests and local dev set it; production never should).
+    EVENT_RETENTION_DAYS: count(30),
+    WEBHOOK_ALLOW_LOOPBACK: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 
     /** First retry delay of a failed job; each later retry doubles it (capped at 60 s). */
     JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().nonnegative().default(2),

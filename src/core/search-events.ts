@@ -63,6 +63,10 @@ export function noteChatChange(ctx: Background, env: Env, change: ChatChange): v
       ? enqueueJob(env, "index-message", {
           roomId,
           messageId: change.message.id,
+          // The position in the channel, so a hit can open the chat at it (position column).
+          seq: change.message.seq,
+          // The index writes it only while this account exists (an account deletion erases it).
+          authorId: change.message.userId,
           author: change.message.userName,
           body: change.message.body,
           at: Date.parse(change.message.createdAt),

@@ -223,11 +223,85 @@ export const searchEntries = sqliteTable(
     /** Heading path of a block, a message's author, a file's name. */
     title: text("title").notNull(),
     body: text("body").notNull(),
-    /** A block's index in its document (where a hit points); null for other types. */
+    /** A block's index in its document, a message's seq (where a hit points); null for files. */
     position: integer("position"),
     at: integer("at").notNull(),
   },
   (t) => [uniqueIndex("search_entries_item_unique").on(t.roomId, t.type, t.itemId), index("search_entries_file_idx").on(t.fileId)],
+);
+
+/**
+ * The event log (src/core/events.ts): every change that matters, for the events API and webhooks.
+ * `id` is the global cursor (AUTOINCREMENT: never reused, so a cursor never points at a newer
+ * event after pruning); `seq` numbers a room's events without gaps (assigned by the inserting
+ * statement itself; room-less events count among themselves). No foreign key on `room_id`: a
+ * deleted room's `room.deleted` event stays in the global feed.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    roomId: text("room_id"),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    /** A user id, "admin-token", or null for the system (a job, the cron). */
+    actor: text("actor"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("events_room_seq_unique").on(t.roomId, t.seq),
+    index("events_type_idx").on(t.type),
+    index("events_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * Webhooks (src/api/webhooks/): a room's (its owners') or every room's (admins'). Deliveries
+ * follow `cursor` (the last event id handled) one at a time, so a receiver sees events in order.
+ */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    roomId: text("room_id").references(() => rooms.id, { onDelete: "cascade" }),
+    /** Who created it (notified when it is paused); null for the bootstrap admin token. */
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** Event types to send ("message.*" for a family); empty: all. */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    /** The signing secret, AES-GCM encrypted with a key derived from SESSION_SECRET. */
+    secret: text("secret").notNull(),
+    status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
+    pausedReason: text("paused_reason"),
+    cursor: integer("cursor").notNull().default(0),
+    /** Bumped by a replay: replayed deliveries get new delivery ids. */
+    generation: integer("generation").notNull().default(0),
+    /** First failure of the current run of failures; cleared by a success. */
+    failingSince: integer("failing_since"),
+    /** One dispatcher at a time: deliveries are sent one by one, in order. */
+    leaseUntil: integer("lease_until"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_room_idx").on(t.roomId), index("webhooks_owner_idx").on(t.ownerId)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    /** Stable per webhook, event and replay generation: the X-Roomful-Delivery header. */
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: integer("event_id").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    responseStatus: integer("response_status"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_deliveries_hook_idx").on(t.webhookId, t.createdAt)],
 );
 
 export type User = typeof users.$inferSelect;
@@ -237,3 +311,5 @@ export type FileRow = typeof files.$inferSelect;
 export type SnapshotRow = typeof snapshots.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type SearchEntryRow = typeof searchEntries.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;

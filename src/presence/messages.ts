@@ -91,6 +91,14 @@ export class MessageStore {
     if (row) this.onChange({ kind: "removed", channel: row.channel, id });
   }
 
+  /**
+   * Deletes every message `userId` wrote (their account is being deleted) and returns which
+   * went. No index on user_id: a scan, on a rare path, rather than a cost on every write.
+   */
+  removeByUser(userId: string): { channel: Channel; id: string }[] {
+    return this.storage.sql.exec<{ channel: Channel; id: string }>(`DELETE FROM messages WHERE user_id = ? RETURNING channel, id`, userId).toArray();
+  }
+
   dropChannel(channel: Channel): void {
     this.storage.sql.exec(`DELETE FROM messages WHERE channel = ?`, channel);
   }

@@ -19,6 +19,7 @@ import { RATE_BURST, RATE_PER_SECOND } from "./rate-limit.ts";
 import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./roster.ts";
 import { migrate } from "./schema.ts";
 import { noteChatChange } from "../core/search-events.ts";
+import { noteChatEvent } from "../core/chat-events.ts";
 
 /** A socket may send this many malformed frames (each answered with an error) before it is closed. */
 export const MAX_BAD_FRAMES = 20;
@@ -48,7 +49,10 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     // Synchronous, so RPC calls (which skip partyserver's onStart) also find the tables.
     migrate(ctx.storage.sql);
     this.messages = new MessageStore(ctx.storage);
-    this.messages.onChange = (change) => noteChatChange(ctx, env, change);
+    this.messages.onChange = (change) => {
+      noteChatChange(ctx, env, change);
+      noteChatEvent(ctx, env, change);
+    };
     this.leaves = new PendingLeaves(ctx.storage);
     this.visible = new VisibleRooms(ctx.storage);
     this.limits = presenceLimits(env);
@@ -249,6 +253,27 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       if ((await this.roomView(userId, roomId)).canView) continue;
       for (const connection of this.getConnections(userTag(userId))) await this.leaveRoom(connection, roomId);
     }
+  }
+
+  /**
+   * An account was deleted: its messages leave every channel's history and the screens of those
+   * reading them (one pass over the sockets). Returns what went; the caller drops it from the index.
+   */
+  eraseUserMessages(userId: string): { channel: Channel; id: string }[] {
+    const removed = this.messages.removeByUser(userId);
+    const byChannel = new Map<Channel, string[]>();
+    for (const { channel, id } of removed) {
+      const ids = byChannel.get(channel) ?? [];
+      if (ids.length === 0) byChannel.set(channel, ids);
+      ids.push(id);
+    }
+    if (byChannel.size === 0) return removed;
+    for (const connection of this.getConnections()) {
+      for (const channel of stateOf(connection)?.channels ?? []) {
+        for (const id of byChannel.get(channel) ?? []) send(connection, { type: "deleted", channel, id });
+      }
+    }
+    return removed;
   }
 
   /** For room deletion: forget a channel's history and drop its subscribers. */

@@ -19,6 +19,8 @@ export interface PresenceRpc {
   closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets>;
   /** Call when a user's admin role changed: sockets take the flag and drop rooms they lost. */
   recheckUser(userId: string, isAdmin: boolean): Promise<void>;
+  /** Call when an account is deleted: its messages leave every history; returns which went. */
+  eraseUserMessages(userId: string): Promise<{ channel: Channel; id: string }[]>;
 }
 
 /** The one global instance. Shard by channel or by user here when it is outgrown (README). */

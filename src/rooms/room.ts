@@ -13,6 +13,7 @@
 // - broadcast.ts: the one path for what every socket gets (updates, awareness), merged;
 //   notices.ts: JSON notices (src/shared/room-protocol.ts) to clients that said hello;
 // - snapshot-schedule.ts: snapshots to R2 on a debounced alarm, restore from R2 when storage is empty;
+// - comments/: comment threads in the room's SQLite, anchored to the document by relative positions;
 // - RPC methods the Worker's REST routes call (stub.ts).
 import type { Connection, ConnectionContext, WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
@@ -38,6 +39,10 @@ import { RoomBroadcaster } from "./broadcast.ts";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
 import { appendDocument, replaceDocument, restoreFromState } from "./document/convert.ts";
+import { type AnchorRequest, type CommentActor, CommentThreads, type ThreadChange } from "./comments/threads.ts";
+import type { Thread, ThreadStatus } from "../shared/comments.ts";
+import { config } from "../core/config.ts";
+import { documentETag, type Precondition, underPrecondition } from "./document/etag.ts";
 
 type ConnectionState = {
   userId: string;
@@ -72,6 +77,8 @@ export const SERVER_ORIGIN = "roomful-server";
 
 /** How a server-side edit went; refusals are values, not exceptions, across RPC. */
 export type EditOutcome = "applied" | "document_full" | "room_reset";
+/** A REST edit's outcome with the document's ETag after it (or the current one when refused). */
+export type DocumentEditResult = { outcome: EditOutcome | "precondition_failed"; etag: string };
 
 export class Room extends YServer {
   static options = { hibernate: true };
@@ -80,11 +87,14 @@ export class Room extends YServer {
   #limits!: RoomLimits;
   #frames!: FramePolicy;
   #snapshots!: SnapshotSchedule;
+  #comments!: CommentThreads;
   #compaction = new CompactionSchedule(() => this.#compactIfLong());
   /** Sends stored updates and awareness changes to every socket (broadcast.ts). */
   #broadcaster!: RoomBroadcaster;
   /** Which connection each awareness client id belongs to (awareness-guard.ts). */
   #awarenessOwners = new AwarenessOwners();
+  /** Who edited since the last document.updated event (takeEditors); in memory: a wake forgets them. */
+  #editors = new Set<string>();
   #persistFailed = false;
   #resetting = false;
   #destroyed = false;
@@ -136,6 +146,13 @@ export class Room extends YServer {
       document: this.document,
       setAlarm: (at) => void this.ctx.storage.setAlarm(at),
     });
+    const vars = config(this.#env);
+    this.#comments = new CommentThreads(
+      this.ctx.storage,
+      this.document,
+      { threadsPerRoom: vars.COMMENT_THREADS_PER_ROOM, commentsPerThread: vars.COMMENTS_PER_THREAD },
+      (change) => this.#announceComments(change),
+    );
     if (this.#storage.isEmpty()) await this.#snapshots.restoreLatest();
     const stored = this.#storage.load();
     const parts = [...(stored.state ? [stored.state] : []), ...stored.updates];
@@ -151,6 +168,7 @@ export class Room extends YServer {
     try {
       this.#storage.stage(update); // written by the flush that broadcasts it (group commit)
       this.#snapshots.noteEdit();
+      this.#comments.noteEdit();
       noteDocumentEdit(this.ctx, this.#env, this.name);
     } catch (error) {
       console.error(`room ${this.name}: persisting an update failed`, error);
@@ -305,6 +323,7 @@ export class Room extends YServer {
     try {
       unresolved = hasMissingDependencies(this.document, update);
       if (!unresolved) Y.applyUpdate(this.document, update, connection);
+      if (!unresolved) this.#editors.add(connection.state!.userId);
     } catch {
       failed = true;
     }
@@ -406,22 +425,51 @@ export class Room extends YServer {
    * transaction on the live document: editors see it at once and keep typing. Replace
    * diffs against the current content, so untouched paragraphs (and edits in them) stay.
    */
-  async editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<EditOutcome> {
+  async editDocument(
+    operation: "replace" | "append",
+    contentJson: string,
+    approximateBytes: number,
+    precondition: Precondition | null = null,
+    author: string | null = null,
+  ): Promise<DocumentEditResult> {
     await this.#ready();
-    if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
     const node = editorSchema.nodeFromJSON(JSON.parse(contentJson));
-    if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
-    else appendDocument(this.document, node, SERVER_ORIGIN);
-    return this.#afterServerEdit();
+    // The If-Match / If-None-Match check and the edit run with no await between (etag.ts).
+    const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
+      if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
+      if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
+      else appendDocument(this.document, node, SERVER_ORIGIN);
+      if (author) this.#editors.add(author);
+      return this.#afterServerEdit();
+    });
+    return result.ok ? { outcome: result.value, etag: result.etag } : { outcome: "precondition_failed", etag: result.etag };
+  }
+
+  /** Who edited since the last call (the document.updated event's authors), and forgets them. */
+  async takeEditors(): Promise<string[]> {
+    const editors = [...this.#editors];
+    this.#editors.clear();
+    return editors;
+  }
+
+  /** The document's state with its ETag, read together. */
+  async getDocument(): Promise<{ state: Uint8Array; etag: string }> {
+    await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
+    const state = Y.encodeStateAsUpdate(this.document);
+    const etag = documentETag(this.document); // the version is read now, hashed after
+    return { state, etag: await etag };
   }
 
   /** Makes the content equal to an old state's, as a new edit: nothing is rewritten. */
   async restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | EditOutcome> {
     await this.#ready();
     if (this.#storage.storedBytes + state.byteLength > this.#limits.maxDocumentBytes) return "document_full";
+    this.#comments.rememberQuotes(); // threads the restore orphans keep their last text
     restoreFromState(this.document, state, SERVER_ORIGIN);
     const outcome = this.#afterServerEdit();
     if (outcome !== "applied") return outcome;
+    this.#comments.reanchorOrphans();
     return (await this.snapshot({ reason: "restore", by, label }))!;
   }
 
@@ -434,6 +482,46 @@ export class Room extends YServer {
     const size = this.#sizeNotice();
     if (size) this.broadcastCustomMessage(encodeNotice(size));
     return "applied";
+  }
+
+  // ---- comments (comments/threads.ts); the Worker checked the caller's rights in the room ----
+
+  #announceComments(change: ThreadChange): void {
+    const notice: RoomNotice = "thread" in change ? { type: "comment-thread", thread: change.thread } : { type: "comment-thread-deleted", threadId: change.deletedThreadId };
+    this.broadcastCustomMessage(encodeNotice(notice));
+  }
+
+  /** Runs a comment operation on the stored document: quotes and anchors never come from unstored edits. */
+  async #withComments<T>(operation: (threads: CommentThreads) => T): Promise<T | { ok: false; refusal: "room_reset" }> {
+    await this.#ready();
+    if (!this.#storedOrReset()) return { ok: false, refusal: "room_reset" };
+    return operation(this.#comments);
+  }
+
+  async listComments(status: ThreadStatus): Promise<Thread[]> {
+    await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
+    return this.#comments.list(status);
+  }
+
+  createThread(actor: CommentActor, body: string, anchor: AnchorRequest) {
+    return this.#withComments((threads) => threads.create(actor, body, anchor));
+  }
+
+  replyToThread(actor: CommentActor, threadId: string, body: string) {
+    return this.#withComments((threads) => threads.reply(actor, threadId, body));
+  }
+
+  setThreadResolved(threadId: string, resolved: boolean) {
+    return this.#withComments((threads) => threads.setResolved(threadId, resolved));
+  }
+
+  editComment(actor: CommentActor, threadId: string, commentId: string, body: string) {
+    return this.#withComments((threads) => threads.edit(actor, threadId, commentId, body));
+  }
+
+  deleteComment(actor: CommentActor, threadId: string, commentId: string) {
+    return this.#withComments((threads) => threads.delete(actor, threadId, commentId));
   }
 
   async stats() {

@@ -3,6 +3,7 @@
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { database } from "../core/db.ts";
+import { recordEvent } from "../core/events.ts";
 import { snapshots, type SnapshotRow } from "../db/schema.ts";
 import type { Env } from "../env.ts";
 import { sha256Hex } from "../shared/crypto.ts";
@@ -66,6 +67,7 @@ export async function writeSnapshot(env: Env, roomId: string, state: Uint8Array,
   };
   if (!kept) {
     await database(env).insert(snapshots).values(row);
+    await snapshotCreated(env, row);
     return { ...row, reused: false };
   }
   // One statement checks for a duplicate, checks the cap and inserts, so concurrent requests
@@ -79,10 +81,21 @@ export async function writeSnapshot(env: Env, roomId: string, state: Uint8Array,
   )
     .bind(id, roomId, r2Key, row.bytes, checksum, stateVectorHash, row.createdBy, row.reason, row.label, row.createdAt, cap)
     .run();
-  if (result.meta.changes === 1) return { ...row, reused: false };
+  if (result.meta.changes === 1) {
+    await snapshotCreated(env, row);
+    return { ...row, reused: false };
+  }
   await env.STORAGE.delete(r2Key);
   const existing = await keptSnapshotWithChecksum(env, roomId, checksum);
   return existing ? { ...existing, reused: true } : "limit_reached";
+}
+
+async function snapshotCreated(env: Env, row: SnapshotRow): Promise<void> {
+  // The snapshot is stored either way: a failed event is logged, not the snapshot's failure.
+  const data = { snapshotId: row.id, reason: row.reason, label: row.label, bytes: row.bytes };
+  await recordEvent(env, { roomId: row.roomId, type: "snapshot.created", actor: row.createdBy, data }).catch((error) =>
+    console.error(`room ${row.roomId}: snapshot.created was not recorded`, error),
+  );
 }
 
 async function keptSnapshotWithChecksum(env: Env, roomId: string, checksum: string): Promise<SnapshotRow | null> {

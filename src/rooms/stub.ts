@@ -3,10 +3,17 @@
 import type { Env } from "../env.ts";
 import type { ClosedSockets, Revocation } from "../core/credential.ts";
 import type { ConnectionRole } from "../shared/room-protocol.ts";
-import type { EditOutcome } from "./room.ts";
+import type { DocumentEditResult, EditOutcome } from "./room.ts";
+import type { Precondition } from "./document/etag.ts";
 import type { RoomLimits } from "./limits.ts";
 import type { RejectedFrames } from "./frame-policy.ts";
 import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
+import type { AnchorRequest, CommentActor, CommentRefusal, CommentResult } from "./comments/threads.ts";
+import type { Thread, ThreadStatus } from "../shared/comments.ts";
+
+/** A comment operation's answer; room_reset: the room restarted under it (retry). */
+type CommentAnswer<T> = Promise<CommentResult<T> | { ok: false; refusal: "room_reset" }>;
+export type CommentFailure = CommentRefusal | "room_reset";
 
 export type RoomStats = {
   stateBytes: number;
@@ -20,7 +27,9 @@ export type RoomStats = {
 
 export interface RoomRpc {
   getState(): Promise<Uint8Array>;
-  editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number): Promise<EditOutcome>;
+  getDocument(): Promise<{ state: Uint8Array; etag: string }>;
+  editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number, precondition?: Precondition | null, author?: string | null): Promise<DocumentEditResult>;
+  takeEditors(): Promise<string[]>;
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
   stats(): Promise<RoomStats>;
@@ -28,6 +37,12 @@ export interface RoomRpc {
   connectedUserIds(): Promise<string[]>;
   closeCredential(userId: string, revocation: Revocation): Promise<ClosedSockets>;
   destroy(): Promise<void>;
+  listComments(status: ThreadStatus): Promise<Thread[]>;
+  createThread(actor: CommentActor, body: string, anchor: AnchorRequest): CommentAnswer<Thread>;
+  replyToThread(actor: CommentActor, threadId: string, body: string): CommentAnswer<Thread>;
+  setThreadResolved(threadId: string, resolved: boolean): CommentAnswer<Thread>;
+  editComment(actor: CommentActor, threadId: string, commentId: string, body: string): CommentAnswer<Thread>;
+  deleteComment(actor: CommentActor, threadId: string, commentId: string): CommentAnswer<{ threadDeleted: boolean }>;
 }
 
 export function roomStub(env: Env, roomId: string): DurableObjectStub & RoomRpc {

@@ -129,5 +129,7 @@ export type SearchResult = {
   url: string;
   /** Documents: the index of the block among the document's top-level blocks. */
   position?: number;
+  /** Messages: the message's position in its room's chat (absent for entries indexed before it was kept). */
+  seq?: number;
 };
 export type SearchPage = { results: SearchResult[]; nextCursor: string | null };

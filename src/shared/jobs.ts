@@ -8,9 +8,11 @@ export type JobType =
   /** Search: index (or re-index after an edit) one chat message. */
   | "index-message"
   /** Search: index every existing room, a few per job, each job handing on to the next. */
-  | "search-backfill";
+  | "search-backfill"
+  /** Webhooks: send a webhook's next events, in order (src/api/webhooks/dispatch.ts). */
+  | "webhook-dispatch";
 
-export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill"] as const satisfies readonly JobType[];
+export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill", "webhook-dispatch"] as const satisfies readonly JobType[];
 
 export interface JobMessage {
   jobId: string;

@@ -2,6 +2,7 @@
 // y-partyserver custom messages, parsed with these schemas on both ends; and the close codes
 // of the room and chat sockets, each with the sentence the web client shows for it.
 import { z } from "zod";
+import { threadSchema } from "./comments.ts";
 
 /**
  * What one connection may do with the document: editors write, viewers only read. Not the
@@ -24,7 +25,10 @@ const documentSizeNotice = z.strictObject({
   bytes: z.number().int().nonnegative(),
   limit: z.number().int().positive(),
 });
-const roomNotice = z.discriminatedUnion("type", [accessNotice, documentSizeNotice]);
+/** A comment thread was created or changed (REST or another client): the whole thread as it is now. */
+const commentThreadNotice = z.strictObject({ type: z.literal("comment-thread"), thread: threadSchema });
+const commentThreadDeletedNotice = z.strictObject({ type: z.literal("comment-thread-deleted"), threadId: z.string() });
+const roomNotice = z.discriminatedUnion("type", [accessNotice, documentSizeNotice, commentThreadNotice, commentThreadDeletedNotice]);
 export type AccessNotice = z.infer<typeof accessNotice>;
 export type DocumentSizeNotice = z.infer<typeof documentSizeNotice>;
 export type RoomNotice = z.infer<typeof roomNotice>;

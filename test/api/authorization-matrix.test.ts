@@ -55,6 +55,24 @@ async function freshSnapshotPath(w: World): Promise<string> {
   return `/api/rooms/${room}/snapshots/${(await json(response)).snapshot.id}`;
 }
 
+/** A webhook of the owner's in `room`; it wants no event type that happens, so nothing is sent. */
+async function webhookIn(w: World, room: string): Promise<string> {
+  const body = { url: "https://example.com/matrix-hook", roomId: room, events: ["matrix.never"] };
+  const response = await call("POST", "/api/webhooks", { auth: w.users.owner.auth, body });
+  expect(response.status).toBe(201);
+  return (await json(response)).webhook.id;
+}
+
+/** Two rooms for the webhook rows (a room holds 10 webhooks): shared webhooks in one, ones to delete in the other. */
+let webhookRooms: Promise<{ shared: string; doomed: string; hook: string; replayed: string }> | null = null;
+function webhookFixtures(w: World) {
+  webhookRooms ??= (async () => {
+    const shared = await freshRoom(w);
+    return { shared, doomed: await freshRoom(w), hook: await webhookIn(w, shared), replayed: await webhookIn(w, shared) };
+  })();
+  return webhookRooms;
+}
+
 /** An invitation for the outsider to a fresh private room of the owner's. */
 async function freshInvitation(w: World): Promise<string> {
   const room = await createRoom(w.users.owner.auth, { visibility: "private" });
@@ -82,6 +100,17 @@ async function freshMultipart(w: World, caller: Caller): Promise<string> {
   const response = await call("POST", "/api/upload/multipart", { auth: who.auth, body: { name: "big.bin", size: 10 } });
   expect(response.status).toBe(201);
   return (await json(response)).id;
+}
+
+/** A fresh private room (owner, editor, viewer) whose document holds "Matrix text", and a thread the owner opened on it. */
+async function freshThread(w: World): Promise<{ room: string; thread: string; comment: string }> {
+  const room = await freshRoom(w);
+  const put = await call("PUT", `/api/rooms/${room}/document`, { auth: w.users.owner.auth, rawBody: "Matrix text", headers: { "content-type": "text/plain" } });
+  expect(put.status).toBe(204);
+  const response = await call("POST", `/api/rooms/${room}/comments`, { auth: w.users.owner.auth, body: { body: "First", anchor: { quote: "Matrix" } } });
+  expect(response.status).toBe(201);
+  const { thread } = await json(response);
+  return { room, thread: thread.id, comment: thread.comments[0].id };
 }
 
 const ROUTES: Route[] = [
@@ -220,6 +249,46 @@ const ROUTES: Route[] = [
     // Posting needs an identity first (401), then the room check (404): neither reveals the room.
     expect: row(401, 404, 201, 201, 201, 201, 401, 401),
   },
+  // Comments: viewers read threads; commenting needs the commenter role or more (test/rooms/comments.test.ts has the commenter).
+  { name: "GET /api/rooms/:id/comments", request: (w) => ({ method: "GET", path: `/api/rooms/${w.room}/comments?status=all` }), expect: row(404, 404, 200, 200, 200, 200, 401, 404) },
+  {
+    name: "POST /api/rooms/:id/comments",
+    request: async (w) => ({ method: "POST", path: `/api/rooms/${(await freshThread(w)).room}/comments`, body: { body: "On it", anchor: { quote: "text" } } }),
+    expect: row(404, 404, 403, 201, 201, 201, 401, 404),
+  },
+  {
+    name: "POST /api/rooms/:id/comments/:threadId/replies",
+    request: async (w) => {
+      const { room, thread } = await freshThread(w);
+      return { method: "POST", path: `/api/rooms/${room}/comments/${thread}/replies`, body: { body: "Agreed" } };
+    },
+    expect: row(404, 404, 403, 201, 201, 201, 401, 404),
+  },
+  {
+    name: "PATCH /api/rooms/:id/comments/:threadId",
+    request: async (w) => {
+      const { room, thread } = await freshThread(w);
+      return { method: "PATCH", path: `/api/rooms/${room}/comments/${thread}`, body: { resolved: true } };
+    },
+    expect: row(404, 404, 403, 200, 200, 200, 401, 404),
+  },
+  {
+    // Only the author rewrites a comment: not the room's editor, not even an admin.
+    name: "PATCH /api/rooms/:id/comments/:threadId/replies/:commentId (the owner's)",
+    request: async (w) => {
+      const { room, thread, comment } = await freshThread(w);
+      return { method: "PATCH", path: `/api/rooms/${room}/comments/${thread}/replies/${comment}`, body: { body: "Reworded" } };
+    },
+    expect: row(404, 404, 403, 403, 200, 403, 401, 404),
+  },
+  {
+    name: "DELETE /api/rooms/:id/comments/:threadId/replies/:commentId (the owner's)",
+    request: async (w) => {
+      const { room, thread, comment } = await freshThread(w);
+      return { method: "DELETE", path: `/api/rooms/${room}/comments/${thread}/replies/${comment}` };
+    },
+    expect: row(404, 404, 403, 403, 204, 204, 401, 404),
+  },
   // Presence and chat.
   { name: "GET /api/presence", request: () => ({ method: "GET", path: "/api/presence" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
   { name: "GET /api/search", request: () => ({ method: "GET", path: "/api/search?q=matrix" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
@@ -280,6 +349,37 @@ const ROUTES: Route[] = [
   { name: "GET /api/jobs", request: () => ({ method: "GET", path: "/api/jobs" }), expect: row(401, 403, 403, 403, 403, 200, 401, 401) },
   { name: "GET /api/jobs/:id", request: () => ({ method: "GET", path: `/api/jobs/${crypto.randomUUID()}` }), expect: row(401, 403, 403, 403, 403, 404, 401, 401) },
   { name: "GET /api/outbox", request: () => ({ method: "GET", path: "/api/outbox" }), expect: row(401, 403, 403, 403, 403, 200, 401, 401) },
+  // Events (src/api/events/): a room's feed for its viewers, the global feed for admins.
+  { name: "GET /api/rooms/:id/events", request: (w) => ({ method: "GET", path: `/api/rooms/${w.room}/events` }), expect: row(404, 404, 200, 200, 200, 200, 401, 404) },
+  { name: "GET /api/events", request: () => ({ method: "GET", path: "/api/events" }), expect: row(401, 403, 403, 403, 403, 200, 401, 401) },
+  // Webhooks (src/api/webhooks/): a room's owners and admins; to anyone else a room's webhook does not exist.
+  {
+    name: "POST /api/webhooks (for the room)",
+    request: async (w) => ({ method: "POST", path: "/api/webhooks", body: { url: "https://example.com/matrix-hook", roomId: (await webhookFixtures(w)).shared, events: ["matrix.never"] } }),
+    expect: row(401, 404, 403, 403, 201, 201, 401, 401),
+  },
+  { name: "GET /api/webhooks", request: () => ({ method: "GET", path: "/api/webhooks" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
+  { name: "GET /api/webhooks/:id", request: async (w) => ({ method: "GET", path: `/api/webhooks/${(await webhookFixtures(w)).hook}` }), expect: row(401, 404, 404, 404, 200, 200, 401, 401) },
+  {
+    name: "GET /api/webhooks/:id/deliveries",
+    request: async (w) => ({ method: "GET", path: `/api/webhooks/${(await webhookFixtures(w)).hook}/deliveries` }),
+    expect: row(401, 404, 404, 404, 200, 200, 401, 401),
+  },
+  {
+    name: "PATCH /api/webhooks/:id",
+    request: async (w) => ({ method: "PATCH", path: `/api/webhooks/${(await webhookFixtures(w)).hook}`, body: { paused: true } }),
+    expect: row(401, 404, 404, 404, 200, 200, 401, 401),
+  },
+  {
+    name: "POST /api/webhooks/:id/replay",
+    request: async (w) => ({ method: "POST", path: `/api/webhooks/${(await webhookFixtures(w)).replayed}/replay`, body: { after: null } }),
+    expect: row(401, 404, 404, 404, 202, 202, 401, 401),
+  },
+  {
+    name: "DELETE /api/webhooks/:id",
+    request: async (w) => ({ method: "DELETE", path: `/api/webhooks/${await webhookIn(w, (await webhookFixtures(w)).doomed)}` }),
+    expect: row(401, 404, 404, 404, 204, 204, 401, 401),
+  },
   {
     name: "POST /api/workflow/start (for the owner)",
     request: (w) => ({ method: "POST", path: "/api/workflow/start", body: { userId: w.users.owner.id } }),

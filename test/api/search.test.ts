@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SearchPage, SearchResult } from "../../src/shared/api-types.ts";
 import { admin, type Auth, call, json, signUp } from "../helpers/http.ts";
-import { createRoom } from "../helpers/rooms.ts";
+import { addMember, createRoom } from "../helpers/rooms.ts";
 
 async function search(auth: Auth, q: string, extra: Record<string, string> = {}): Promise<SearchPage> {
   const response = await call("GET", `/api/search?${new URLSearchParams({ q, ...extra })}`, { auth });
@@ -27,7 +27,7 @@ async function writeDocument(auth: Auth, roomId: string, markdown: string) {
   expect(response.status).toBe(204);
 }
 
-async function postMessage(auth: Auth, roomId: string, body: string): Promise<{ id: string }> {
+async function postMessage(auth: Auth, roomId: string, body: string): Promise<{ id: string; seq: number }> {
   const response = await call("POST", `/api/rooms/${roomId}/messages`, { auth, body: { body } });
   expect(response.status).toBe(201);
   return (await json(response)).message;
@@ -80,7 +80,8 @@ describe("each type is found, fresh, with snippets and highlights", () => {
     const message = await postMessage(owner.auth, room.id, "Who has the marmalade invoice?");
     const [hit] = await findWithin(owner.auth, "marmalade", 2_000);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(hit).toMatchObject({ type: "message", id: message.id, roomName: "Chatty", url: `/#/rooms/${room.id}?message=${message.id}` });
+    // The url carries the message's seq, so the chat can page back to it.
+    expect(hit).toMatchObject({ type: "message", id: message.id, roomName: "Chatty", seq: message.seq, url: `/#/rooms/${room.id}?message=${message.id}&seq=${message.seq}` });
     expect(highlighted(hit!)).toEqual(["marmalade"]);
   });
 
@@ -115,6 +116,37 @@ describe("each type is found, fresh, with snippets and highlights", () => {
     // Equal relevance: the most recent first.
     const ats = first.results.map((r) => r.at);
     expect([...ats].sort().reverse()).toEqual(ats);
+  });
+});
+
+describe("a deleted account", () => {
+  /** Until no index-message job is queued or running (so a late job had its chance to write). */
+  async function indexJobsSettled(): Promise<void> {
+    const pending = async (status: string) => (await json(await call("GET", `/api/jobs?type=index-message&status=${status}&limit=1`, { auth: admin }))).jobs.length;
+    await expect.poll(async () => (await pending("queued")) + (await pending("running")), { timeout: 10_000, interval: 100 }).toBe(0);
+  }
+
+  it("its chat messages leave the history and the index at once, also one whose index job is still queued", async () => {
+    const owner = await signUp("Alice");
+    const leaver = await signUp("Bob");
+    const room = await createRoom(owner.auth, { name: "Leaving" });
+    await addMember(owner.auth, room.id, leaver, "editor");
+    const kept = await postMessage(owner.auth, room.id, "Alice keeps her tamarind note.");
+    const indexed = await postMessage(leaver.auth, room.id, "Bob wrote about the tamarind crates.");
+    await expect.poll(async () => (await search(owner.auth, "tamarind")).results.length, { timeout: 2_000, interval: 100 }).toBe(2);
+    // Written just before the deletion: its index job may run after it.
+    await postMessage(leaver.auth, room.id, "Bob's last word on the pomegranate order.");
+
+    const deleted = await call("DELETE", `/api/users/${leaver.id}`, { auth: leaver.auth, body: { currentPassword: leaver.password } });
+    expect(deleted.status).toBe(204);
+    // At once: no waiting between the deletion and these reads.
+    expect((await search(owner.auth, "tamarind")).results.map((r) => r.id)).toEqual([kept.id]);
+    const history = (await json(await call("GET", `/api/rooms/${room.id}/messages`, { auth: owner.auth }))).messages;
+    expect(history.map((m: { id: string }) => m.id)).toEqual([kept.id]);
+    expect(history.map((m: { id: string }) => m.id)).not.toContain(indexed.id);
+    await indexJobsSettled();
+    expect((await search(owner.auth, "pomegranate")).results).toEqual([]);
+    expect((await search(owner.auth, "tamarind")).results.map((r) => r.id)).toEqual([kept.id]);
   });
 });
 

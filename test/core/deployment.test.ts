@@ -21,6 +21,7 @@ const TEST_OVERRIDES: ConfigVar[] = [
   "MAX_STORED_BYTES_PER_USER",
   "MAX_UPLOAD_BYTES",
   "ROOM_MAX_DOCUMENT_BYTES",
+  "WEBHOOK_ALLOW_LOOPBACK",
 ];
 
 describe("the deployment's vars", () => {

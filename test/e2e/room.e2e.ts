@@ -34,6 +34,20 @@ async function signUp(page: Page, who: { name: string; email: string }): Promise
   await page.getByTestId("current-user").filter({ hasText: who.name }).waitFor();
 }
 
+/** Opens search with the shortcut and asks again until `until` holds (the index follows edits within seconds). */
+async function searchFor(page: Page, q: string, until: (page: Page) => Promise<boolean>): Promise<void> {
+  await page.keyboard.press("Control+k");
+  const box = page.getByRole("combobox", { name: "Search documents, messages and files" });
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await box.fill("");
+    await box.fill(q);
+    if (await until(page)) return;
+    if (Date.now() > deadline) throw new Error(`search for "${q}" did not settle`);
+  }
+}
+const shows = (locator: ReturnType<Page["getByTestId"]>) => locator.first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+
 /** Types at the end of the document. */
 async function typeAtEnd(page: Page, text: string): Promise<void> {
   await editorOf(page).click();
@@ -143,20 +157,7 @@ describe("two people in one room", () => {
     await alice.keyboard.type("Our quarterly revenue grew this spring.");
     await bob.goto(`${stack.webUrl}/#/`);
     await bob.getByRole("list", { name: "Rooms" }).waitFor();
-    /** Opens search with the shortcut and asks again until `until` holds (the index follows edits within seconds). */
-    const searchFor = async (page: Page, q: string, until: (page: Page) => Promise<boolean>) => {
-      await page.keyboard.press("Control+k");
-      const box = page.getByRole("combobox", { name: "Search documents, messages and files" });
-      const deadline = Date.now() + WAIT_MS;
-      for (;;) {
-        await box.fill("");
-        await box.fill(q);
-        if (await until(page)) return;
-        if (Date.now() > deadline) throw new Error(`search for "${q}" did not settle`);
-      }
-    };
     const hit = (page: Page) => page.getByTestId("search-result").filter({ hasText: "quarterly revenue" });
-    const shows = (locator: ReturnType<Page["getByTestId"]>) => locator.first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
     await searchFor(bob, "quarterly revenue", (page) => shows(hit(page)));
     expect(await hit(bob).getAttribute("data-type")).toBe("document");
     expect(await hit(bob).locator("mark").allInnerTexts()).toEqual(["quarterly", "revenue"]);
@@ -173,6 +174,37 @@ describe("two people in one room", () => {
     await searchFor(carol, "quarterly revenue", (page) => shows(page.getByTestId("search-empty")));
     expect(await hit(carol).count()).toBe(0);
     await carolContext.close();
+  });
+
+  it("Bob finds an older chat message with Ctrl-K and the chat opens at it, paging back past the first page", async () => {
+    await tab(alice, "Chat");
+    await alice.getByLabel("Message", { exact: true }).fill("The Lisbon offsite budget is settled.");
+    await alice.getByRole("button", { name: "Send" }).click();
+    await alice.getByTestId("chat-message").filter({ hasText: "Lisbon offsite" }).waitFor();
+    // 60 newer messages (more than the 50 a subscription starts with), posted by the dev admin token.
+    for (let i = 0; i < 60; i++) {
+      const res = await fetch(`${stack.apiUrl}/api/rooms/${roomId}/messages`, {
+        method: "POST",
+        headers: { authorization: "Bearer dev-admin-token", "content-type": "application/json" },
+        body: JSON.stringify({ body: `Filler message ${i}` }),
+      });
+      expect(res.status).toBe(201);
+    }
+    await bob.goto(`${stack.webUrl}/#/`);
+    await bob.getByRole("list", { name: "Rooms" }).waitFor();
+    const hit = (page: Page) => page.getByTestId("search-result").filter({ hasText: "Lisbon offsite" });
+    await searchFor(bob, "lisbon", (page) => shows(hit(page)));
+    expect(await hit(bob).getAttribute("data-type")).toBe("message");
+    await bob.keyboard.press("Enter");
+    const landed = bob.locator('[data-testid="chat-message"][data-landing]');
+    await landed.filter({ hasText: "The Lisbon offsite budget is settled." }).waitFor();
+    expect(bob.url()).toMatch(new RegExp(`#/rooms/${roomId}\\?message=[0-9a-f-]{36}&seq=\\d+$`));
+    // It was paged in (the first page holds only the newest 50) and is scrolled into the log's view.
+    expect(await bob.getByTestId("chat-message").filter({ hasText: "Filler message 0" }).count()).toBe(1);
+    const log = (await bob.getByRole("log", { name: "Messages" }).boundingBox())!;
+    const box = (await landed.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(log.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(log.y + log.height);
   });
 
   it("Alice uploads a file with progress; Bob sees it and downloads the same bytes", async () => {

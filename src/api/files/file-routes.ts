@@ -15,6 +15,7 @@ import { idParams, pageQuery, readParams, readQuery } from "../validation.ts";
 import { contentDisposition, presentFile, servedType } from "./present.ts";
 import { parseRange } from "./range.ts";
 import { canSeeFile, deleteFileRow, loadFile } from "./store.ts";
+import { actorOf, recordEvent } from "../../core/events.ts";
 
 export const fileRoutes = new Hono<AppEnv>();
 
@@ -154,5 +155,6 @@ fileRoutes.delete("/:id", async (c) => {
   if (!principal.isAdmin && principal.user?.id !== file.ownerId) throw forbidden("Only the owner may delete a file.");
   await c.env.STORAGE.delete([file.r2Key, ...(file.thumbnailKey ? [file.thumbnailKey] : [])]);
   await deleteFileRow(c.env, file.id);
+  if (file.roomId) await recordEvent(c.env, { roomId: file.roomId, type: "file.deleted", actor: actorOf(c.get("principal")), data: { fileId: file.id, name: file.name } });
   return c.body(null, 204);
 });

@@ -19,6 +19,7 @@ import { PART_SIZE } from "./r2-writer.ts";
 import { config } from "../../core/config.ts";
 import { canWriteRoom, updateFile } from "./store.ts";
 import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
+import { recordEvent } from "../../core/events.ts";
 
 export const resumableRoutes = new Hono<AppEnv>();
 
@@ -182,6 +183,7 @@ resumableRoutes.post("/:id/complete", async (c) => {
   const ready = { status: "ready" as const, uploadId: null, createdAt: Date.now() };
   await updateFile(c.env, id, ready);
   await enqueueJob(c.env, "process-file", { fileId: id });
+  if (row.roomId) await recordEvent(c.env, { roomId: row.roomId, type: "file.uploaded", actor: row.ownerId, data: { fileId: id, name: row.name, size: row.size } });
   return c.json(presentFile({ ...row, ...ready }), 201);
 });
 

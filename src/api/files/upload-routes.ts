@@ -20,6 +20,7 @@ import { config } from "../../core/config.ts";
 import { canWriteRoom } from "./store.ts";
 import { assertStorageQuotaAfterInsert, storageAllowance, storageQuotaExceeded } from "../quotas.ts";
 import { resumableRoutes } from "./resumable.ts";
+import { recordEvent } from "../../core/events.ts";
 
 export const uploadRoutes = new Hono<AppEnv>();
 
@@ -119,6 +120,7 @@ uploadRoutes.post("/", async (c) => {
     await database(c.env).insert(files).values(row);
     await assertStorageQuotaAfterInsert(c.env, principal);
     await enqueueJob(c.env, "process-file", { fileId: id });
+    if (row.roomId) await recordEvent(c.env, { roomId: row.roomId, type: "file.uploaded", actor: principal.user.id, data: { fileId: id, name, size: row.size } });
     const { size, visibility, url } = presentFile(row);
     return c.json({ id, name, size, contentType, visibility, url }, 201);
   } catch (error) {

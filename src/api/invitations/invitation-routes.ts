@@ -13,6 +13,7 @@ import { applyLiveAccess } from "../rooms/live-access.ts";
 import { presentRoom } from "../rooms/present.ts";
 import { idParams, readParams } from "../validation.ts";
 import { addressedTo, invitationOf, invitationsFor, MAX_LISTED } from "./store.ts";
+import { recordEvent } from "../../core/events.ts";
 
 export const invitationRoutes = new Hono<AppEnv>();
 
@@ -51,6 +52,7 @@ invitationRoutes.post("/:id/accept", async (c) => {
   const role = (await memberRole(c.env, room.id, user.id)) ?? invitation.role;
   // Sockets they already have open (a public room) get the new rights at once.
   await applyLiveAccess(c.env, room, user, role);
+  await recordEvent(c.env, { roomId: room.id, type: "member.added", actor: user.id, data: { userId: user.id, role, invitationId: invitation.id } });
   return c.json({ room: presentRoom(room, role) });
 });
 

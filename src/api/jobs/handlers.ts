@@ -5,6 +5,7 @@ import type { JobType } from "../../shared/jobs.ts";
 import { processFile } from "./process-file.ts";
 import { backfillSearch, indexDocument, indexMessage } from "../search/index-jobs.ts";
 import { sendWelcomeEmail } from "./welcome-email.ts";
+import { dispatchWebhookJob } from "../webhooks/dispatch.ts";
 
 export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
 
@@ -14,4 +15,5 @@ export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
   "index-document": indexDocument,
   "index-message": indexMessage,
   "search-backfill": backfillSearch,
+  "webhook-dispatch": dispatchWebhookJob,
 };

@@ -1,6 +1,8 @@
 // Inserts a new room with its owner membership, within the owner's room quota.
 import type { Room } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
+import { eventStatement } from "../../core/events.ts";
+import { wakeWebhooks } from "../../core/webhook-wake.ts";
 
 /**
  * One D1 batch (a transaction): the room row only if its owner has fewer than `maxRooms`,
@@ -19,6 +21,10 @@ export async function insertRoomWithinQuota(env: Env, room: Room, maxRooms: numb
       `INSERT INTO room_members (room_id, user_id, role, created_at)
        SELECT ?1, ?2, 'owner', ?3 WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1)`,
     ).bind(room.id, room.ownerId, room.createdAt),
+    // Written only if the room was (events.ts): the room's first event, in the same transaction.
+    eventStatement(env, { roomId: room.id, type: "room.created", actor: room.ownerId, data: { name: room.name, visibility: room.visibility } }),
   ]);
-  return inserted!.meta.changes === 1;
+  if (inserted!.meta.changes !== 1) return false;
+  await wakeWebhooks(env, [room.id]);
+  return true;
 }

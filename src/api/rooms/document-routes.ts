@@ -12,6 +12,8 @@ import { MAX_DOCUMENT_BYTES } from "../body-limits.ts";
 import { readQuery, readText } from "../validation.ts";
 import { editableRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
+import { preconditionFailed, readPrecondition } from "./preconditions.ts";
+import { actorOf } from "../../core/events.ts";
 
 export const documentRoutes = new Hono<AppEnv>();
 
@@ -56,17 +58,20 @@ documentRoute({
   summary: "The room's document (format=json|markdown|html|text|yjs)",
   auth: "anyone who may view the room",
   query: formatQuery,
-  responses: { 200: "The document", 404: "No such room" },
+  responses: { 200: "The document, with its version's ETag", 404: "No such room" },
 });
 documentRoutes.get("/", async (c) => {
   const { format } = readQuery(c, formatQuery);
   const access = await viewableRoom(c);
-  const state = await roomStub(c.env, access.room.id).getState();
+  const { state, etag } = await roomStub(c.env, access.room.id).getDocument();
+  // The version's ETag: send it back in If-Match to edit only what you read.
+  c.header("etag", etag);
   return renderState(c, state, format);
 });
 
 async function editDocument(c: AppContext, operation: "replace" | "append"): Promise<Response> {
   const access = await editableRoom(c);
+  const precondition = readPrecondition(c);
   const kind = contentKindOf(c.req.header("content-type"));
   const body = await readText(c, MAX_DOCUMENT_BYTES);
   let content: string;
@@ -79,25 +84,27 @@ async function editDocument(c: AppContext, operation: "replace" | "append"): Pro
     throw error;
   }
   const bytes = new TextEncoder().encode(content).byteLength;
-  assertApplied(await roomStub(c.env, access.room.id).editDocument(operation, content, bytes));
-  return c.body(null, 204);
+  const { outcome, etag } = await roomStub(c.env, access.room.id).editDocument(operation, content, bytes, precondition, actorOf(c.get("principal")));
+  if (outcome === "precondition_failed") return preconditionFailed(c, etag);
+  assertApplied(outcome);
+  return c.body(null, 204, { etag });
 }
 
 documentRoute({
   method: "put",
   path: "/api/rooms/:id/document",
-  summary: "Replace the document (body: Markdown, HTML, plain text or ProseMirror JSON, by Content-Type)",
+  summary: "Replace the document (body: Markdown, HTML, plain text or ProseMirror JSON, by Content-Type); If-Match: <etag> or If-None-Match: * make it conditional",
   auth: "editors of the room",
-  responses: { 204: "Replaced", 400: "Unreadable body", 403: "Viewer", 413: "Too large", 415: "Unsupported type" },
+  responses: { 204: "Replaced (ETag: the new version)", 400: "Unreadable body or precondition header", 403: "Viewer", 412: "The document moved on from If-Match's ETag, or is not empty (If-None-Match: *)", 413: "Too large", 415: "Unsupported type" },
 });
 documentRoutes.put("/", (c) => editDocument(c, "replace"));
 
 documentRoute({
   method: "post",
   path: "/api/rooms/:id/document/append",
-  summary: "Append to the document (body by Content-Type, as for PUT)",
+  summary: "Append to the document (body by Content-Type, as for PUT; If-Match / If-None-Match as for PUT)",
   auth: "editors of the room",
-  responses: { 204: "Appended", 400: "Unreadable body", 403: "Viewer", 413: "Too large" },
+  responses: { 204: "Appended (ETag: the new version)", 400: "Unreadable body or precondition header", 403: "Viewer", 412: "Precondition failed", 413: "Too large" },
 });
 documentRoutes.post("/append", (c) => editDocument(c, "append"));
 

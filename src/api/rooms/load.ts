@@ -18,6 +18,12 @@ export async function editableRoom(c: AppContext): Promise<RoomAccess> {
   return access;
 }
 
+export async function commentableRoom(c: AppContext): Promise<RoomAccess> {
+  const access = await viewableRoom(c);
+  if (!access.canComment) throw forbidden("You can view this room but not comment in it.");
+  return access;
+}
+
 export async function managedRoom(c: AppContext): Promise<RoomAccess> {
   const access = await viewableRoom(c);
   if (!access.canManage) throw forbidden("Only the room's owner or an admin may do that.");

@@ -16,6 +16,7 @@ import { memberRole } from "../../core/access.ts";
 import { managedRoom, viewableRoom } from "./load.ts";
 import { presentMember } from "./present.ts";
 import type { ChangedMember } from "../../shared/api-types.ts";
+import { actorOf, recordEvent } from "../../core/events.ts";
 
 export const memberRoutes = new Hono<AppEnv>();
 
@@ -76,6 +77,8 @@ memberRoutes.post("/", async (c) => {
       .set({ role: body.role })
       .where(and(eq(roomMembers.roomId, access.room.id), eq(roomMembers.userId, user.id)));
     await applyLiveAccess(c.env, access.room, user, body.role);
+    const data = { userId: user.id, role: body.role, previousRole: currentRole };
+    await recordEvent(c.env, { roomId: access.room.id, type: "member.role_changed", actor: actorOf(c.get("principal")), data });
     const member: ChangedMember = { userId: user.id, name: shownName(user.name), email: user.email, role: body.role };
     return c.json({ member }, 200);
   }
@@ -83,6 +86,9 @@ memberRoutes.post("/", async (c) => {
   // or id is registered or not: invites are no way to find out who uses Roomful.
   const invitee = user ? { userId: user.id } : body.email ? { email: body.email } : null;
   const invitation = await invite(c.env, access.room.id, invitee, body.role, c.get("principal")?.user?.id ?? null);
+  // Recorded alike whoever (or nobody) the address belongs to, as the answer is: no invitee in it.
+  const invited = { invitationId: invitation.id, role: body.role };
+  await recordEvent(c.env, { roomId: access.room.id, type: "member.invited", actor: actorOf(c.get("principal")), data: invited });
   return c.json({ invitation }, 202);
 });
 
@@ -106,6 +112,7 @@ memberRoutes.delete("/:userId", async (c) => {
   if (removed.length === 0) throw notFound("Member");
   const [user] = await database(c.env).select().from(users).where(eq(users.id, userId)).limit(1);
   if (user) await applyMemberRemoval(c.env, access.room, user);
+  await recordEvent(c.env, { roomId: access.room.id, type: "member.removed", actor: actorOf(c.get("principal")), data: { userId } });
   return c.body(null, 204);
 });
 

@@ -17,6 +17,7 @@ import { presentAccess, presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
 import { roomQuotaExceeded, roomQuotaOf } from "../quotas.ts";
 import { insertRoomWithinQuota } from "./create-room.ts";
+import { actorOf, recordEvent } from "../../core/events.ts";
 
 export const roomRoutes = new Hono<AppEnv>();
 
@@ -117,6 +118,7 @@ roomRoutes.patch("/:id", async (c) => {
     .where(eq(rooms.id, access.room.id))
     .returning();
   if (body.visibility !== undefined || body.openEditing !== undefined) await recheckConnectedUsers(c.env, room!);
+  await recordEvent(c.env, { roomId: room!.id, type: "room.updated", actor: actorOf(c.get("principal")), data: { changes: body } });
   return c.json({ room: presentRoom(room!, access.role) });
 });
 
@@ -130,5 +132,7 @@ documentRoute({
 roomRoutes.delete("/:id", async (c) => {
   const access = await managedRoom(c);
   await purgeRoom(c.env, access.room.id);
+  // Kept in the global feed; the room's own feed went with it.
+  await recordEvent(c.env, { roomId: access.room.id, type: "room.deleted", actor: actorOf(c.get("principal")), data: { name: access.room.name } });
   return c.body(null, 204);
 });

@@ -1,6 +1,6 @@
 // Writing search entries. The FTS5 index follows by trigger (migrations/0004_search.sql), so
 // these are plain writes to search_entries; every write is an upsert, so jobs are idempotent.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { searchEntries } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../../core/db.ts";
@@ -26,6 +26,45 @@ export async function removeEntry(env: Env, roomId: string, type: EntryType, ite
   await database(env)
     .delete(searchEntries)
     .where(and(eq(searchEntries.roomId, roomId), eq(searchEntries.type, type), eq(searchEntries.itemId, itemId)));
+}
+
+/**
+ * A message's entry, written only while its author's account exists (one statement, so an
+ * index job that runs during an account deletion cannot bring the author's messages back).
+ * `authorId` null: written by the admin token, no account to check.
+ */
+export async function upsertMessageEntry(env: Env, entry: Omit<NewEntry, "type">, authorId: string | null): Promise<void> {
+  if (authorId === null) return upsertEntry(env, { ...entry, type: "message" });
+  // WHERE before ON CONFLICT: SQLite's documented way to keep INSERT … SELECT … ON CONFLICT unambiguous.
+  await database(env).run(sql`
+    INSERT INTO search_entries (type, room_id, item_id, title, body, position, at)
+    SELECT 'message', ${entry.roomId}, ${entry.itemId}, ${entry.title}, ${entry.body}, ${entry.position ?? null}, ${entry.at}
+    WHERE EXISTS (SELECT 1 FROM users WHERE id = ${authorId})
+    ON CONFLICT (room_id, type, item_id) DO UPDATE SET title = excluded.title, body = excluded.body, position = excluded.position, at = excluded.at`);
+}
+
+/** Message entries by (room, id), all at once: a deleted account's messages. */
+export async function removeMessageEntries(env: Env, messages: { roomId: string; id: string }[]): Promise<void> {
+  const db = database(env);
+  const byRoom = new Map<string, string[]>();
+  for (const { roomId, id } of messages) {
+    const ids = byRoom.get(roomId) ?? [];
+    if (ids.length === 0) byRoom.set(roomId, ids);
+    ids.push(id);
+  }
+  const statements = [];
+  // <= 100 bound parameters per statement (PLATFORM.md): 90 ids + room + type.
+  for (const [roomId, ids] of byRoom) {
+    for (let i = 0; i < ids.length; i += 90) {
+      statements.push(
+        db.delete(searchEntries).where(and(eq(searchEntries.roomId, roomId), eq(searchEntries.type, "message"), inArray(searchEntries.itemId, ids.slice(i, i + 90)))),
+      );
+    }
+  }
+  for (let i = 0; i < statements.length; i += BATCH) {
+    const chunk = statements.slice(i, i + BATCH);
+    await db.batch(chunk as [(typeof chunk)[number], ...(typeof chunk)[number][]]);
+  }
 }
 
 export type BlockChanges = { inserted: number; deleted: number; moved: number };

@@ -12,24 +12,37 @@ import { roomStub } from "../../rooms/stub.ts";
 import { documentFromState } from "../../rooms/document/convert.ts";
 import { roomChannel } from "../../shared/chat-protocol.ts";
 import { documentBlocks, searchableText } from "./blocks.ts";
-import { removeEntry, syncDocumentBlocks, upsertEntry } from "./entries.ts";
+import { recordDocumentUpdated } from "../events/document-events.ts";
+import { type BlockChanges, removeEntry, syncDocumentBlocks, upsertEntry, upsertMessageEntry } from "./entries.ts";
 
 const documentJob = z.object({ roomId: z.string().min(1) });
 
 /** index-document: the room's stored document, block by block; only changed blocks are written. */
 export async function indexDocument(env: Env, job: JobRow): Promise<void> {
-  await indexRoomDocument(env, documentJob.parse(job.payload).roomId);
+  const { roomId } = documentJob.parse(job.payload);
+  const changes = await indexRoomDocument(env, roomId);
+  // This job runs debounced after edits: the natural beat for the room's document.updated event.
+  if (changes) await recordDocumentUpdated(env, roomId, changes);
 }
 
-async function indexRoomDocument(env: Env, roomId: string): Promise<void> {
-  if (!(await loadRoom(env, roomId))) return; // deleted meanwhile: its entries went with it
+async function indexRoomDocument(env: Env, roomId: string): Promise<BlockChanges | null> {
+  if (!(await loadRoom(env, roomId))) return null; // deleted meanwhile: its entries went with it
   const state = await roomStub(env, roomId).getState();
-  await syncDocumentBlocks(env, roomId, await documentBlocks(documentFromState(state)), Date.now());
+  return syncDocumentBlocks(env, roomId, await documentBlocks(documentFromState(state)), Date.now());
 }
 
 const messageJob = z.union([
   z.object({ roomId: z.string(), messageId: z.string(), deleted: z.literal(true) }),
-  z.object({ roomId: z.string(), messageId: z.string(), author: z.string(), body: z.string(), at: z.number() }),
+  // seq is optional: jobs queued before it was sent still parse.
+  z.object({
+    roomId: z.string(),
+    messageId: z.string(),
+    seq: z.number().int().optional(),
+    authorId: z.string().nullable().optional(),
+    author: z.string(),
+    body: z.string(),
+    at: z.number(),
+  }),
 ]);
 
 /** index-message: one chat message written or edited (upsert), or deleted (removal). */
@@ -37,14 +50,15 @@ export async function indexMessage(env: Env, job: JobRow): Promise<void> {
   const change = messageJob.parse(job.payload);
   if ("deleted" in change) return removeEntry(env, change.roomId, "message", change.messageId);
   if (!(await loadRoom(env, change.roomId))) return;
-  await upsertEntry(env, {
-    type: "message",
+  const entry = {
     roomId: change.roomId,
     itemId: change.messageId,
     title: searchableText(change.author, 200),
     body: searchableText(change.body),
+    position: change.seq ?? null,
     at: change.at,
-  });
+  };
+  await upsertMessageEntry(env, entry, change.authorId ?? null);
 }
 
 /** Rooms per backfill job: each job stays well inside a queue consumer's time. */
@@ -60,14 +74,15 @@ export async function indexRoom(env: Env, roomId: string): Promise<void> {
   for (;;) {
     const page = await presenceStub(env).history(roomChannel(roomId), before, HISTORY_PAGE);
     for (const message of page.messages) {
-      await upsertEntry(env, {
-        type: "message",
+      const entry = {
         roomId,
         itemId: message.id,
         title: searchableText(message.userName, 200),
         body: searchableText(message.body),
+        position: message.seq,
         at: Date.parse(message.createdAt),
-      });
+      };
+      await upsertMessageEntry(env, entry, message.userId);
     }
     if (page.nextBefore === null) break;
     before = page.nextBefore;

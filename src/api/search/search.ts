@@ -24,7 +24,8 @@ function urlOf(row: Row): string {
   if (row.type === "file") return `/api/files/${row.fileId ?? row.itemId}`;
   const room = `/#/rooms/${row.roomId}`;
   if (row.type === "document") return `${room}?block=${row.position ?? 0}`;
-  return `${room}?message=${row.itemId}`;
+  // A message's position (its seq) lets the chat page back to it without searching by id.
+  return `${room}?message=${row.itemId}${row.position === null ? "" : `&seq=${row.position}`}`;
 }
 
 export async function runSearch(env: Env, actor: Actor, request: SearchRequest): Promise<{ results: SearchResult[]; more: boolean }> {
@@ -69,6 +70,7 @@ export async function runSearch(env: Env, actor: Actor, request: SearchRequest):
     at: new Date(row.at).toISOString(),
     url: urlOf(row),
     ...(row.type === "document" && { position: row.position ?? 0 }),
+    ...(row.type === "message" && row.position !== null && { seq: row.position }),
   }));
   return { results, more: rows.length > request.limit };
 }

@@ -1,12 +1,16 @@
 // Deleting an account: rooms the user created go to a remaining co-owner, or are purged when
 // nobody else owns them; their files go; the user row takes sessions, tokens and memberships
-// with it (ON DELETE CASCADE); and every socket they still have open closes (4403).
+// with it (ON DELETE CASCADE); every socket they still have open closes (4403); and their chat
+// messages leave the history and the search index.
 import { and, asc, eq, ne } from "drizzle-orm";
 import { files, roomMembers, rooms, users } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { closeSockets } from "../auth/revoke.ts";
 import { database } from "../../core/db.ts";
 import { purgeRoom } from "../rooms/purge.ts";
+import { presenceStub } from "../../presence/stub.ts";
+import { channelRoom } from "../../shared/chat-protocol.ts";
+import { removeMessageEntries } from "../search/entries.ts";
 
 export async function deleteAccount(env: Env, userId: string): Promise<void> {
   const db = database(env);
@@ -23,6 +27,13 @@ export async function deleteAccount(env: Env, userId: string): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) await env.STORAGE.delete(keys.slice(i, i + 1000));
   await db.delete(users).where(eq(users.id, userId));
   await closeSockets(env, userId, { all: true });
+  // Their chat messages go too, from history and from search at once. After the user row and
+  // the sockets: nothing can post as them any more, and index jobs still queued skip them.
+  const erased = await presenceStub(env).eraseUserMessages(userId);
+  await removeMessageEntries(env, erased.flatMap(({ channel, id }) => {
+    const roomId = channelRoom(channel);
+    return roomId ? [{ roomId, id }] : [];
+  }));
 }
 
 /** The longest-standing other owner of the room, if any. */

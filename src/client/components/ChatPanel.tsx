@@ -1,8 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
-import { MAX_MESSAGE_CHARS } from "../../shared/chat-protocol.ts";
+import { MAX_MESSAGE_CHARS, MAX_PAGE } from "../../shared/chat-protocol.ts";
 import { shownName } from "../../shared/display-name.ts";
 import { useRoomChat } from "../hooks/useRoomChat.ts";
 import { colourFor } from "../../shared/colour.ts";
+import { useMessageTarget } from "../lib/room-target.ts";
 
 export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
   const chat = useRoomChat(roomId, myId);
@@ -10,6 +11,9 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
   const list = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const heightBefore = useRef(0);
+  const target = useMessageTarget();
+  const [landed, setLanded] = useState<string | null>(null);
+  const reached = useRef<typeof target>(null);
 
   // Keep the newest message in view unless the reader scrolled up; keep the position when
   // older messages are prepended.
@@ -26,6 +30,24 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
     const el = list.current;
     if (el && chat.hasOlder && !chat.loadingOlder && el.scrollHeight <= el.clientHeight) chat.loadOlder();
   }, [chat]);
+
+  // A link to a message (a search hit): page back, a full page at a time, until it is loaded,
+  // then scroll it into view and mark it. Stops when the history has passed its seq or ended
+  // (the message was deleted since it was indexed).
+  useEffect(() => {
+    if (!target || reached.current === target || !chat.subscribed) return;
+    stickToBottom.current = false;
+    const found = chat.messages.some((m) => m.id === target.id);
+    const oldest = chat.messages[0]?.seq;
+    const passed = target.seq !== null && oldest !== undefined && oldest < target.seq;
+    if (found || passed || !chat.hasOlder) {
+      reached.current = target;
+      setLanded(found ? target.id : null);
+      if (found) list.current?.querySelector(`[data-message-id="${CSS.escape(target.id)}"]`)?.scrollIntoView({ block: "center" });
+      return;
+    }
+    if (!chat.loadingOlder) chat.loadOlder(MAX_PAGE);
+  }, [target, chat]);
 
   const onScroll = () => {
     const el = list.current!;
@@ -52,7 +74,7 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
           {chat.messages.map((m) =>
             // Admin-token messages are Roomful speaking; older stored ones have no authorKind but no userId either.
             m.authorKind === "system" || m.userId === null ? (
-              <li key={m.id} data-testid="chat-message" data-author-kind="system" className="rounded border border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950 px-2 py-1">
+              <li key={m.id} data-testid="chat-message" data-message-id={m.id} data-landing={landed === m.id || undefined} data-author-kind="system" className={`rounded border border-amber-200 dark:border-amber-800 bg-amber-50 dark:bg-amber-950 px-2 py-1 ${landed === m.id ? "outline-2 outline-offset-2 outline-amber-500" : ""}`}>
                 <span className="rounded bg-amber-600 px-1.5 text-xs font-semibold tracking-wide text-white uppercase">System</span>{" "}
                 <time className="text-xs text-slate-600 dark:text-slate-400" dateTime={m.createdAt}>
                   {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
@@ -60,7 +82,14 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
                 <p className="break-words whitespace-pre-wrap">{m.body}</p>
               </li>
             ) : (
-              <li key={m.id} data-testid="chat-message" data-author-kind="user">
+              <li
+                key={m.id}
+                data-testid="chat-message"
+                data-message-id={m.id}
+                data-landing={landed === m.id || undefined}
+                data-author-kind="user"
+                className={landed === m.id ? "rounded outline-2 outline-offset-2 outline-amber-500" : undefined}
+              >
                 {/* The person's colour as a dot: their colour as text would be unreadable on some backgrounds. */}
                 <span className="mr-1 inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: colourFor(m.userId) }} aria-hidden="true" />
                 <span className="font-semibold">{shownName(m.userName)}</span>{" "}

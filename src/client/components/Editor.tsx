@@ -20,19 +20,35 @@ import { LinkDialog } from "./editor/LinkDialog.tsx";
 import { ShortcutsDialog } from "./editor/ShortcutsDialog.tsx";
 import { filesIn, insertFiles, type ImageTarget, type UploadStatus } from "./editor/document-uploads.ts";
 import { withImageView } from "./editor/image-view.ts";
+import { CommentHighlights, setCommentThreads } from "./comments/comment-highlights.ts";
+import { anchorRange, selectionAnchor } from "./comments/comment-anchor.ts";
+import type { CommentsBridge } from "./comments/CommentsPanel.tsx";
+import type { Thread } from "../../shared/comments.ts";
+
+/** The document's side of comments: threads to highlight, and what the Comments panel asks of it. */
+export type EditorComments = {
+  threads: Thread[];
+  activeId: string | null;
+  onOpenThread: (threadId: string) => void;
+  /** Ctrl+Alt+M or the toolbar's Comment button, with the selection as the new thread's anchor. */
+  onNewThread: (draft: { start: string; end: string; quote: string } | null) => void;
+  onReady: (bridge: CommentsBridge | null) => void;
+};
 
 /** True when a key press there is typing, not a command ("?" in a text field is a question mark). */
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
-export function Editor({ connection, roomId, user, readOnly }: { connection: RoomConnection; roomId: string; user: User; readOnly: boolean }) {
+export function Editor({ connection, roomId, user, readOnly, comments }: { connection: RoomConnection; roomId: string; user: User; readOnly: boolean; comments?: EditorComments }) {
   const toast = useToast();
   const [dialog, setDialog] = useState<"link" | "alt" | "help" | null>(null);
   const [upload, setUpload] = useState<UploadStatus>(null);
   const picker = useRef<HTMLInputElement>(null);
   // The editor's own handlers are fixed at creation: they reach the editor through this ref.
   const target = useRef<ImageTarget | null>(null);
+  const commentsRef = useRef(comments);
+  commentsRef.current = comments;
   const addFiles = (files: File[], at?: number) => {
     if (!target.current || files.length === 0) return false;
     insertFiles(target.current, files, setUpload, at).catch((error) => {
@@ -51,6 +67,7 @@ export function Editor({ connection, roomId, user, readOnly }: { connection: Roo
           user: { id: user.id, name: user.name, color: colourFor(user.id) },
         }),
         Placeholder.configure({ placeholder: "Start writing, or press ? for shortcuts…" }),
+        CommentHighlights.configure({ onOpenThread: (id) => commentsRef.current?.onOpenThread(id) }),
       ],
       editable: !readOnly,
       editorProps: {
@@ -80,9 +97,34 @@ export function Editor({ connection, roomId, user, readOnly }: { connection: Roo
     [connection],
   );
 
+  const editorRef = useRef(editor);
+  editorRef.current = editor;
   useEffect(() => {
     target.current = editor ? { editor, roomId, awareness: connection.provider.awareness } : null;
   }, [editor, roomId, connection]);
+
+  // Threads and the open one, drawn as highlights that follow the text.
+  const threads = comments?.threads;
+  const activeId = comments?.activeId ?? null;
+  useEffect(() => {
+    if (editor && threads) editor.view.dispatch(setCommentThreads(editor.state.tr, { threads, activeId }));
+  }, [editor, threads, activeId]);
+
+  useEffect(() => {
+    const ready = commentsRef.current?.onReady;
+    if (!editor || !ready) return;
+    ready({
+      positionOf: (thread) => anchorRange(editor.state, thread.anchor)?.from ?? null,
+      selection: () => selectionAnchor(editor.state),
+      show: (thread) => {
+        const range = anchorRange(editor.state, thread.anchor);
+        if (!range) return;
+        editor.chain().setTextSelection(range).scrollIntoView().run();
+        editor.view.dom.querySelector(`[data-thread-id="${thread.id}"]`)?.scrollIntoView({ block: "center" });
+      },
+    });
+    return () => ready(null);
+  }, [editor]);
 
   // Access can change while the room is open (an owner makes us a viewer): follow it live.
   useEffect(() => {
@@ -92,6 +134,11 @@ export function Editor({ connection, roomId, user, readOnly }: { connection: Roo
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "?" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey) setDialog("help");
+      // Ctrl+Alt+M (as in Google Docs): comment on the selection, also for commenters, whose editor is read-only.
+      if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyM" && editorRef.current && commentsRef.current) {
+        event.preventDefault();
+        commentsRef.current.onNewThread(selectionAnchor(editorRef.current.state));
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -100,7 +147,7 @@ export function Editor({ connection, roomId, user, readOnly }: { connection: Roo
   return (
     <div data-readonly={readOnly} className={`min-h-full ${readOnly ? "bg-slate-50 dark:bg-slate-950" : "bg-white dark:bg-slate-900"}`}>
       {editor && !readOnly && (
-        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} />
+        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} onComment={comments ? () => comments.onNewThread(selectionAnchor(editor.state)) : undefined} />
       )}
       <input
         ref={picker}

@@ -1,6 +1,7 @@
 // Invitations waiting for the signed-in user's answer: a room joins their list only once accepted.
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api.ts";
+import { isNetworkFailure } from "../lib/offline-memory.ts";
 import { useToast } from "../hooks/useToast.ts";
 import type { Invitation } from "../../shared/api-types.ts";
 
@@ -15,7 +16,8 @@ export function PendingInvitations({ onAccepted }: { onAccepted: () => void }) {
     try {
       setInvitations((await api<{ invitations: Invitation[] }>("/api/invitations")).invitations);
     } catch (error) {
-      toast.error(error);
+      // Offline, the room list says so once; a toast every refresh would only repeat it.
+      if (!isNetworkFailure(error)) toast.error(error);
     }
   }, [toast]);
 

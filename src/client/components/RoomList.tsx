@@ -3,14 +3,21 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api.ts";
 import { useOnline } from "../hooks/useChat.ts";
+import { useSession } from "../hooks/useSession.ts";
 import { useToast } from "../hooks/useToast.ts";
+import { offlineRooms } from "../lib/offline-rooms.ts";
+import { isNetworkFailure, rememberRooms } from "../lib/offline-memory.ts";
 import { activityAgo, SORT_LABELS, visibleRooms, type RoomSort } from "../lib/room-order.ts";
 import { PendingInvitations } from "./PendingInvitations.tsx";
 import type { PresenceSummary, Room } from "../../shared/api-types.ts";
 
 export function RoomList() {
   const toast = useToast();
+  const { user } = useSession();
+  const userId = user?.id ?? "";
   const online = useOnline();
+  /** No network: the list is the rooms this browser can open from its offline copies. */
+  const [savedOnly, setSavedOnly] = useState(false);
   const [rooms, setRooms] = useState<Room[] | null>(null);
   const [counts, setCounts] = useState<Map<string, number>>(new Map());
   const [query, setQuery] = useState("");
@@ -20,12 +27,24 @@ export function RoomList() {
   const load = useCallback(async () => {
     try {
       const [list, presence] = await Promise.all([api<{ rooms: Room[] }>("/api/rooms?limit=100"), api<PresenceSummary>("/api/presence")]);
+      rememberRooms(userId, list.rooms);
+      setSavedOnly(false);
       setRooms(list.rooms);
       setCounts(new Map(presence.rooms.map((r) => [r.roomId, r.count])));
     } catch (error) {
-      toast.error(error);
+      if (!isNetworkFailure(error)) return toast.error(error);
+      setSavedOnly(true);
+      setRooms(await offlineRooms(userId));
     }
-  }, [toast]);
+  }, [toast, userId]);
+
+  // Back online: the server's list replaces the saved one.
+  useEffect(() => {
+    if (!savedOnly) return;
+    const reload = () => void load();
+    window.addEventListener("online", reload);
+    return () => window.removeEventListener("online", reload);
+  }, [savedOnly, load]);
 
   useEffect(() => void load(), [load]);
 
@@ -41,11 +60,18 @@ export function RoomList() {
   if (rooms === null) return <p className="text-slate-600 dark:text-slate-400">Loading rooms…</p>;
   // Invitations sit above the list: accepting one reloads it with the new room.
   const invitations = <PendingInvitations onAccepted={() => void load()} />;
+  const savedNote = savedOnly && (
+    <p data-testid="offline-rooms-note" className="text-sm text-slate-600 dark:text-slate-300">
+      Offline: these are the rooms saved in this browser.
+    </p>
+  );
   if (rooms.length === 0) {
     return (
       <>
         {invitations}
-        <p className="text-slate-500 dark:text-slate-400">No rooms yet. Create the first one above.</p>
+        <p className="text-slate-500 dark:text-slate-400">
+          {savedOnly ? "Offline, and no room is saved in this browser yet." : "No rooms yet. Create the first one above."}
+        </p>
       </>
     );
   }
@@ -53,6 +79,7 @@ export function RoomList() {
   return (
     <>
       {invitations}
+      {savedNote}
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex min-w-48 flex-1 flex-col gap-1 text-sm">
           Find a room

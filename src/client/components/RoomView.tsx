@@ -7,6 +7,8 @@ import { useChatClient } from "../hooks/useChat.ts";
 import { useRoomConnection, useRoomState } from "../hooks/useRoomConnection.ts";
 import { useToast } from "../hooks/useToast.ts";
 import { useIsPhone } from "../hooks/useMediaQuery.ts";
+import { isNetworkFailure, rememberedRoom, rememberRoom } from "../lib/offline-memory.ts";
+import { useMessageTarget } from "../lib/room-target.ts";
 import type { Room, RoomAccess, User } from "../../shared/api-types.ts";
 import { AvatarStack } from "./AvatarStack.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
@@ -18,6 +20,8 @@ import { MembersPanel } from "./MembersPanel.tsx";
 import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
 import { RoomName } from "./RoomName.tsx";
 import { SidePanel, type PanelId } from "./SidePanel.tsx";
+import { CommentsPanel, type CommentsBridge, type Draft } from "./comments/CommentsPanel.tsx";
+import { useCommentThreads } from "../hooks/useCommentThreads.ts";
 
 export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const toast = useToast();
@@ -31,13 +35,38 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const connection = useRoomConnection(roomId, user.id, generation);
   const state = useRoomState(connection);
   const editing = useAwarenessUsers(connection?.provider ?? null);
+  const messageTarget = useMessageTarget();
+  const comments = useCommentThreads(roomId, connection);
+  const [commentsBridge, setCommentsBridge] = useState<CommentsBridge | null>(null);
+  const [activeThread, setActiveThread] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const showComments = () => {
+    setPanel("comments");
+    if (phone) setSheetOpen(true);
+  };
+
+  // A link to a chat message shows the chat (on a phone, opens its sheet); ChatPanel finds it.
+  useEffect(() => {
+    if (!messageTarget) return;
+    setPanel("chat");
+    if (phone) setSheetOpen(true);
+  }, [messageTarget, phone]);
 
   useEffect(() => {
-    api<{ room: Room; access: RoomAccess }>(`/api/rooms/${roomId}`).then(setDetails, (error: Error) => {
-      setFailed(error.message);
-      toast.error(error);
-    });
-  }, [roomId, toast]);
+    api<{ room: Room; access: RoomAccess }>(`/api/rooms/${roomId}`).then(
+      (details) => {
+        rememberRoom(user.id, details);
+        setDetails(details);
+      },
+      (error: Error) => {
+        // No network: the room as last seen online opens on its offline copy.
+        const saved = isNetworkFailure(error) ? rememberedRoom(user.id, roomId) : null;
+        if (saved) return setDetails(saved);
+        setFailed(error.message);
+        toast.error(error);
+      },
+    );
+  }, [roomId, user.id, toast]);
 
   useEffect(() => {
     chat.view(roomId);
@@ -80,7 +109,27 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
             <RefusedEditsBanner refused={state.refused} onDiscard={discardUnsent} />
           )}
           {connection && details ? (
-            <Editor connection={connection} roomId={roomId} user={user} readOnly={readOnly} />
+            <Editor
+              connection={connection}
+              roomId={roomId}
+              user={user}
+              readOnly={readOnly}
+              comments={{
+                threads: comments.threads,
+                activeId: activeThread,
+                onOpenThread: (id) => {
+                  setActiveThread(id);
+                  showComments();
+                },
+                onNewThread: (selection) => {
+                  if (!details?.access.canComment) return toast.info("You can read comments in this room but not add them.");
+                  if (!selection) return toast.info("Select some text in the document first, then choose Comment.");
+                  setDraft(selection);
+                  showComments();
+                },
+                onReady: setCommentsBridge,
+              }}
+            />
           ) : (
             <p className="p-8 text-slate-600 dark:text-slate-400">Opening the document…</p>
           )}
@@ -88,6 +137,26 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
         <SidePanel current={panel} onSelect={setPanel} showMembers={canManage} phone={phone} sheetOpen={sheetOpen} onSheetOpen={setSheetOpen}>
           {{
             chat: <ChatPanel roomId={roomId} myId={user.id} />,
+            comments: (
+              <CommentsPanel
+                roomId={roomId}
+                threads={comments.threads}
+                myId={user.id}
+                canComment={details?.access.canComment ?? false}
+                canManage={canManage}
+                bridge={commentsBridge}
+                activeId={activeThread}
+                onActivate={(id) => {
+                  setActiveThread(id);
+                  // On a phone the sheet covers the document: close it to show the text.
+                  if (id && phone) setSheetOpen(false);
+                }}
+                draft={draft}
+                onDraft={setDraft}
+                onChanged={comments.upsert}
+                onDeleted={comments.remove}
+              />
+            ),
             files: (
               <FilesPanel roomId={roomId} provider={connection?.provider ?? null} canUpload={!readOnly} myId={user.id} active={panel === "files"} />
             ),

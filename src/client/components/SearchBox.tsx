@@ -1,6 +1,7 @@
 // The header's search: a button (and Ctrl/Cmd-K anywhere but inside the editor, where Ctrl-K
 // makes a link) opens a dialog that searches as you type; arrows move, Enter opens, Escape closes.
-// Opening a document hit goes to the room and scrolls to the block; a file hit opens the file.
+// Opening a document hit goes to the room and scrolls to the block; a message hit opens the
+// room's chat at the message (ChatPanel, via the url); a file hit opens the file.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, API_BASE, errorMessage } from "../api.ts";
 import type { SearchPage, SearchResult } from "../../shared/api-types.ts";
@@ -50,6 +51,11 @@ function revealBlock(position: number, deadline = Date.now() + 20_000): void {
 function open(result: SearchResult): void {
   if (result.type === "file") {
     window.open(`${API_BASE}${result.url}`, "_blank", "noopener");
+    return;
+  }
+  if (result.type === "message") {
+    // The hit's url carries the message (?message=&seq=): the room's chat pages back to it.
+    navigate(result.url.replace(/^\/#/, ""));
     return;
   }
   navigate(`/rooms/${result.roomId}`);

@@ -1,11 +1,11 @@
-// The room's side panels (chat, files, history, members for owners). Every panel stays mounted
+// The room's side panels (chat, comments, files, history, members for owners). Every panel stays mounted
 // (chat keeps receiving while another is shown); only the selected one is visible.
 // On a wide screen they sit beside the document as tabs. On a phone the document takes the whole
 // width; a bar at the bottom opens a panel as a full-screen sheet with a "Back" button (and Escape).
 import { useEffect, useRef, type ReactNode } from "react";
 
-export type PanelId = "chat" | "files" | "history" | "members";
-const TITLES: Record<PanelId, string> = { chat: "Chat", files: "Files", history: "History", members: "Members" };
+export type PanelId = "chat" | "comments" | "files" | "history" | "members";
+const TITLES: Record<PanelId, string> = { chat: "Chat", comments: "Comments", files: "Files", history: "History", members: "Members" };
 
 export function SidePanel(props: {
   current: PanelId;

@@ -1,6 +1,6 @@
 // A room's chat channel: messages (oldest first), paging back on demand, typing, errors.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { messageBody, roomChannel, type ChatMessage, type ServerFrame } from "../../shared/chat-protocol.ts";
+import { MAX_PAGE, messageBody, roomChannel, type ChatMessage, type ServerFrame } from "../../shared/chat-protocol.ts";
 import { useChatClient } from "./useChat.ts";
 
 const TYPING_SHOWN_MS = 3_000;
@@ -8,12 +8,15 @@ const TYPING_EVERY_MS = 2_000;
 
 type RoomChat = {
   messages: ChatMessage[];
+  /** The channel's first page has arrived (until then, hasOlder says nothing). */
+  subscribed: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
   typing: string[];
   error: string | null;
   send: (body: string) => boolean;
-  loadOlder: () => void;
+  /** Asks for the page before the oldest message held; `limit` up to MAX_PAGE (30 by default). */
+  loadOlder: (limit?: number) => void;
   noteTyping: () => void;
 };
 
@@ -27,6 +30,7 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
   const client = useChatClient();
   const channel = roomChannel(roomId);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [subscribed, setSubscribed] = useState(false);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [typingUsers, setTypingUsers] = useState<Map<string, { name: string; until: number }>>(new Map());
@@ -41,6 +45,7 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
           if (frame.channel !== channel) return;
           setMessages((current) => merge(current, frame.messages));
           setNextBefore(frame.nextBefore);
+          setSubscribed(true);
           return;
         case "history":
           if (frame.channel !== channel) return;
@@ -111,11 +116,14 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
     [client, channel],
   );
 
-  const loadOlder = useCallback(() => {
-    if (nextBefore === null || loadingOlder) return;
-    setLoadingOlder(true);
-    if (!client.sendNow({ type: "history", channel, before: nextBefore, limit: 30 })) setLoadingOlder(false);
-  }, [client, channel, nextBefore, loadingOlder]);
+  const loadOlder = useCallback(
+    (limit = 30) => {
+      if (nextBefore === null || loadingOlder) return;
+      setLoadingOlder(true);
+      if (!client.sendNow({ type: "history", channel, before: nextBefore, limit: Math.min(limit, MAX_PAGE) })) setLoadingOlder(false);
+    },
+    [client, channel, nextBefore, loadingOlder],
+  );
 
   const noteTyping = useCallback(() => {
     const now = Date.now();
@@ -127,6 +135,7 @@ export function useRoomChat(roomId: string, myId: string): RoomChat {
 
   return {
     messages,
+    subscribed,
     hasOlder: nextBefore !== null,
     loadingOlder,
     typing: [...typingUsers.values()].map((t) => t.name),

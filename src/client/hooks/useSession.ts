@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiRequestError } from "../api.ts";
 import { clearOfflineCopies } from "../lib/offline-copies.ts";
+import { forgetUser, isNetworkFailure, rememberedUser, rememberUser } from "../lib/offline-memory.ts";
 import type { User } from "../../shared/api-types.ts";
 
 const ONBOARDING_KEY = "roomful:onboarding";
@@ -38,20 +39,32 @@ export function useSessionState(): Session {
   useEffect(() => {
     const previous = signedInAs.current;
     signedInAs.current = user?.id ?? null;
-    if (previous && previous !== user?.id) clearOfflineCopies(previous).catch((error: unknown) => console.error(error));
+    if (previous && previous !== user?.id) {
+      forgetUser(previous);
+      clearOfflineCopies(previous).catch((error: unknown) => console.error(error));
+    }
   }, [user]);
 
   useEffect(() => {
     api<{ user: User }>("/api/auth/me")
-      .then(({ user }) => setUser(user))
+      .then(({ user }) => {
+        rememberUser(user);
+        setUser(user);
+      })
       .catch((error) => {
-        if (!(error instanceof ApiRequestError && error.status === 401)) console.error(error);
+        if (error instanceof ApiRequestError && error.status === 401) return;
+        // No network: whoever was last signed in here opens their offline copies; the server
+        // has the last word once the network is back (the `online` listener below).
+        const remembered = isNetworkFailure(error) ? rememberedUser() : null;
+        if (remembered) setUser(remembered);
+        else console.error(error);
       })
       .finally(() => setLoading(false));
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
     const { user } = await api<{ user: User }>("/api/auth/login", { method: "POST", body: JSON.stringify({ email, password }) });
+    rememberUser(user);
     setUser(user);
   }, []);
 
@@ -80,6 +93,7 @@ export function useSessionState(): Session {
   const refresh = useCallback(async () => {
     try {
       const { user } = await api<{ user: User }>("/api/auth/me");
+      rememberUser(user);
       setUser(user);
       return user;
     } catch (error) {
@@ -88,6 +102,14 @@ export function useSessionState(): Session {
       return null;
     }
   }, []);
+
+  // Back online: is the session (perhaps only remembered) still good?
+  useEffect(() => {
+    if (!user) return;
+    const recheck = () => void refresh().catch(() => {});
+    window.addEventListener("online", recheck);
+    return () => window.removeEventListener("online", recheck);
+  }, [user?.id, refresh]);
 
   const dismissOnboarding = useCallback(() => {
     localStorage.removeItem(ONBOARDING_KEY);

@@ -39,3 +39,10 @@ export async function clearOfflineCopies(userId: string): Promise<void> {
 export function deleteUnkeyedCopy(roomId: string): Promise<void> {
   return deleteDatabase(`${PREFIX}${roomId}`);
 }
+
+/** Rooms this browser holds an offline copy of, for the user: what can open with no network. */
+export async function roomsWithCopies(userId: string): Promise<Set<string>> {
+  const prefix = offlineCopyName(userId, "");
+  const databases = await indexedDB.databases();
+  return new Set(databases.map((db) => db.name ?? "").filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)));
+}

@@ -14,7 +14,7 @@ import YProvider from "y-partyserver/provider";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as Y from "yjs";
 import { API_HOST, WS_PROTOCOL } from "../api.ts";
-import { closeMessage, type ConnectionRole, type HelloMessage, parseRoomNotice, ROOM_CLOSE, RoomCloseCode } from "../../shared/room-protocol.ts";
+import { closeMessage, type ConnectionRole, type HelloMessage, parseRoomNotice, ROOM_CLOSE, RoomCloseCode, type RoomNotice } from "../../shared/room-protocol.ts";
 import { SIGNED_OUT_REASON } from "../../shared/signed-out.ts";
 import { deleteUnkeyedCopy, offlineCopyName } from "./offline-copies.ts";
 
@@ -34,6 +34,8 @@ export type RoomSnapshot = {
  * removed, or the room deleted. `unsent`: edits made here that the room never stored; they stay
  * visible in this page (the offline copy is gone once access is) but are not saved.
  */
+export type CommentNotice = Extract<RoomNotice, { type: "comment-thread" | "comment-thread-deleted" }>;
+
 export type RefusedEdits = { reason: "read-only" | "no-access" | "deleted"; unsent: boolean };
 
 const ACK_DELAY_MS = 150;
@@ -48,6 +50,7 @@ export class RoomConnection {
   readonly persistence: IndexeddbPersistence;
   #state: RoomSnapshot = { link: "connecting", synced: false, unsaved: false, access: null, refused: null };
   #listeners = new Set<() => void>();
+  #commentListeners = new Set<(notice: CommentNotice) => void>();
   #everConnected = false;
   #localSeq = 0;
   #ackedSeq = 0;
@@ -116,6 +119,12 @@ export class RoomConnection {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Comment threads created, changed or deleted by anyone (useCommentThreads). */
+  onCommentNotice(listener: (notice: CommentNotice) => void): () => void {
+    this.#commentListeners.add(listener);
+    return () => this.#commentListeners.delete(listener);
   }
 
   /**
@@ -216,6 +225,8 @@ export class RoomConnection {
       const unsaved = this.#ackedSeq < this.#localSeq;
       if (!unsaved) this.#clearUnsentFlag();
       this.#update({ access, unsaved });
+    } else if (notice?.type === "comment-thread" || notice?.type === "comment-thread-deleted") {
+      for (const listener of this.#commentListeners) listener(notice);
     } else if (notice?.type === "document-size") {
       this.#onProblem(`The document uses ${Math.round((notice.bytes / notice.limit) * 100)}% of its size limit.`);
     }

@@ -8,8 +8,8 @@ import { FORMAT_ACTIONS, HISTORY_ACTIONS, shortcutText, type ToolbarAction } fro
 
 type Extra = { id: string; label: string; glyph: ReactNode; shortcut?: string; pressed?: boolean; disabled?: boolean; onClick: () => void };
 
-export function EditorToolbar(props: { editor: Editor; onLink: () => void; onImage: () => void; onAltText: () => void; onHelp: () => void }) {
-  const { editor, onLink, onImage, onAltText, onHelp } = props;
+export function EditorToolbar(props: { editor: Editor; onLink: () => void; onImage: () => void; onAltText: () => void; onHelp: () => void; onComment?: () => void }) {
+  const { editor, onLink, onImage, onAltText, onHelp, onComment } = props;
   // Re-rendered on every transaction, but only the booleans are compared.
   const state = useEditorState({
     editor,
@@ -31,6 +31,7 @@ export function EditorToolbar(props: { editor: Editor; onLink: () => void; onIma
       { id: "link", label: "Link", glyph: <LinkIcon />, shortcut: "Mod+K", pressed: state.link, onClick: onLink },
       { id: "image", label: "Image", glyph: <ImageIcon />, onClick: onImage },
       { id: "alt", label: "Image description", glyph: "Alt", disabled: !state.image, onClick: onAltText },
+      ...(onComment ? [{ id: "comment", label: "Comment", glyph: <CommentIcon />, shortcut: "Mod+Alt+M", onClick: onComment }] : []),
     ],
     HISTORY_ACTIONS,
     [{ id: "help", label: "Keyboard shortcuts", glyph: "?", shortcut: "?", onClick: onHelp }],
@@ -115,6 +116,14 @@ function ImageIcon() {
       <rect x="3" y="4" width="18" height="16" rx="2" />
       <circle cx="9" cy="10" r="2" />
       <path d="M21 17l-5-5-9 8" />
+    </svg>
+  );
+}
+
+function CommentIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" className="inline">
+      <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
     </svg>
   );
 }

@@ -52,6 +52,7 @@ export const HISTORY_ACTIONS: ToolbarAction[] = [
 /** Shortcuts that are not toolbar buttons, for the help dialog. */
 export const OTHER_SHORTCUTS: { label: string; shortcut: string }[] = [
   { label: "Add or edit a link", shortcut: "Mod+K" },
+  { label: "Comment on the selected text", shortcut: "Mod+Alt+M" },
   { label: "Line break within a paragraph", shortcut: "Shift+Enter" },
   { label: "This list of shortcuts", shortcut: "? (outside the document)" },
 ];

@@ -1,0 +1,61 @@
+// Between the editor's positions and a thread's anchor (Yjs relative positions, base64), with
+// the binding Tiptap's Collaboration extension keeps (y-tiptap's sync plugin state).
+// A new anchor sticks to the selection's first and last characters (assoc 0 / -1), as the
+// server's anchors do (src/rooms/comments/anchor.ts): typing at either edge stays outside it.
+import type { EditorState } from "@tiptap/pm/state";
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
+
+type Binding = { doc: Y.Doc; type: Y.XmlFragment; mapping: Map<Y.AbstractType<unknown>, unknown> };
+
+function bindingOf(state: EditorState): Binding | null {
+  const sync = ySyncPluginKey.getState(state) as { binding?: Binding; doc?: Y.Doc; type?: Y.XmlFragment } | undefined;
+  const binding = sync?.binding;
+  return binding?.mapping ? { doc: sync!.doc ?? binding.doc, type: sync!.type ?? binding.type, mapping: binding.mapping } : null;
+}
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+
+function relative(binding: Binding, pos: number, assoc: number): string | null {
+  const made = absolutePositionToRelativePosition(pos, binding.type, binding.mapping as never);
+  const absolute = made && Y.createAbsolutePositionFromRelativePosition(made, binding.doc);
+  if (!absolute) return null;
+  return toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc)));
+}
+
+/** The current selection as an anchor to send, with the text it covers; null for an empty selection. */
+export function selectionAnchor(state: EditorState): { start: string; end: string; quote: string } | null {
+  const { from, to, empty } = state.selection;
+  const binding = bindingOf(state);
+  if (empty || !binding) return null;
+  const quote = state.doc.textBetween(from, to, "\n", "\uFFFC").trim();
+  const start = relative(binding, from, 0);
+  const end = relative(binding, to, -1);
+  return quote && start && end ? { start, end, quote } : null;
+}
+
+/**
+ * One end of an anchor as an editor position. The anchor is resolved in Yjs first and handed to
+ * y-tiptap as a left-associated position: y-tiptap treats an item-based text position that maps
+ * to the document's very start as misresolved, which a comment on the first word would hit.
+ */
+function editorPosition(binding: Binding, encoded: string): number | null {
+  const absolute = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(encoded)), binding.doc);
+  if (!absolute) return null;
+  const left = Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, -1);
+  return relativePositionToAbsolutePosition(binding.doc, binding.type, left, binding.mapping as never);
+}
+
+/** Where a thread's anchor is in the editor now; null when its text is gone (orphaned) or unknown here. */
+export function anchorRange(state: EditorState, anchor: { start: string; end: string }): { from: number; to: number } | null {
+  const binding = bindingOf(state);
+  if (!binding) return null;
+  try {
+    const from = editorPosition(binding, anchor.start);
+    const to = editorPosition(binding, anchor.end);
+    return from !== null && to !== null && to > from ? { from, to } : null;
+  } catch {
+    return null;
+  }
+}
