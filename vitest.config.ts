@@ -25,6 +25,10 @@ export default defineConfig(async () => {
             ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
             // Failed jobs retry at once, so a job's way to the dead-letter queue takes seconds.
             JOB_RETRY_DELAY_SECONDS: "0",
+            // Comment bounds a test can reach (test/rooms/comments.test.ts).
+            COMMENT_THREADS_PER_ROOM: "20",
+            COMMENTS_PER_THREAD: "5",
+            COMMENT_BYTES_PER_ROOM: "65536",
             // Webhook tests deliver to a receiver on 127.0.0.1 (test/setup/webhook-receiver.ts).
             WEBHOOK_ALLOW_LOOPBACK: "true",
           },

@@ -8,7 +8,7 @@ import { Header } from "./components/Header.tsx";
 import { OfflineBanner } from "./components/OfflineBanner.tsx";
 import { Onboarding } from "./components/Onboarding.tsx";
 import { RoomList } from "./components/RoomList.tsx";
-import { LazyRoomView, preloadRoomView } from "./components/LazyRoomView.tsx";
+import { LazyRoomView } from "./components/LazyRoomView.tsx";
 import { Toasts } from "./components/Toasts.tsx";
 import { ChatContext } from "./hooks/useChat.ts";
 import { SessionContext, useSession, useSessionState } from "./hooks/useSession.ts";
@@ -77,7 +77,6 @@ function SignedIn({ user }: { user: User }) {
     setChat(client);
     return () => client.close();
   }, [user.id, refresh, toast]);
-  useEffect(preloadRoomView, []);
   if (!chat) return null;
   return (
     <ChatContext value={chat}>

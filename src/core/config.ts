@@ -45,8 +45,10 @@ export const configSchema = z
     ROOM_FRAME_BURST: count(500),
     ROOM_FRAMES_PER_SECOND: count(100),
     // Comments (src/rooms/comments/): what one room holds beside its document.
-    COMMENT_THREADS_PER_ROOM: count(2000),
+    // Listing a room's threads holds all of them in memory at once, so their text is capped per room.
+    COMMENT_THREADS_PER_ROOM: count(1000),
     COMMENTS_PER_THREAD: count(200),
+    COMMENT_BYTES_PER_ROOM: count(8 * MiB),
 
     // Presence & chat, per user (src/presence/limits.ts). One socket more than the cap closes
     // the oldest, so a reload never locks anyone out. The frame budget counts every frame of a

@@ -25,6 +25,8 @@ export interface ChatHost {
   readonly messages: MessageStore;
   readonly limiter: RateLimiter;
   connections(): Iterable<Connection>;
+  /** The open sockets subscribed to `channel` (an in-memory index: no attachment reads). */
+  subscribersOf(channel: Channel): Iterable<Connection>;
   setState(connection: Connection, change: (state: ConnState) => ConnState): void;
   /** A fresh D1 check of one user's access to one room. */
   roomView(userId: string, roomId: string): Promise<RoomView>;
@@ -49,7 +51,7 @@ const noChannel = (channel: Channel, ref?: string): ServerFrame => ({
 /** Stores, then fans out: the insert commits before any subscriber can see the message. */
 export function publish(host: ChatHost, channel: Channel, author: Author, body: string, sender?: { connection: Connection; nonce?: string }): ChatMessage {
   const message = host.messages.append(channel, author, body);
-  toChannel(host.connections(), channel, { type: "message", message }, (c) => c.id === sender?.connection.id);
+  toChannel(host.subscribersOf(channel), channel, { type: "message", message }, (c) => c.id === sender?.connection.id);
   if (sender) send(sender.connection, { type: "message", message, ...(sender.nonce && { nonce: sender.nonce }) });
   return message;
 }
@@ -107,7 +109,7 @@ export async function editMessage(host: ChatHost, connection: Connection, state:
   }
   const message = host.messages.edit(frame.id, frame.body);
   if (!message) return; // deleted while we checked access
-  toChannel(host.connections(), message.channel, { type: "edited", message }, (c) => c.id === connection.id);
+  toChannel(host.subscribersOf(message.channel), message.channel, { type: "edited", message }, (c) => c.id === connection.id);
   send(connection, { type: "edited", message });
 }
 
@@ -123,7 +125,7 @@ export async function deleteMessage(host: ChatHost, connection: Connection, stat
   }
   host.messages.remove(frame.id);
   const deleted: ServerFrame = { type: "deleted", channel: existing.channel, id: existing.id };
-  toChannel(host.connections(), existing.channel, deleted, (c) => c.id === connection.id);
+  toChannel(host.subscribersOf(existing.channel), existing.channel, deleted, (c) => c.id === connection.id);
   send(connection, deleted);
 }
 
@@ -136,7 +138,7 @@ export function typing(host: ChatHost, connection: Connection, state: ConnState,
   if (now - (lastTyping.get(connection) ?? 0) < TYPING_EVERY_MS) return;
   lastTyping.set(connection, now);
   toChannel(
-    host.connections(),
+    host.subscribersOf(channel),
     channel,
     { type: "typing", channel, user: { id: state.userId, name: state.name } },
     (c) => (c.state as ConnState | null)?.userId === state.userId,

@@ -18,6 +18,7 @@ import { RateLimiter } from "../core/token-bucket.ts";
 import { RATE_BURST, RATE_PER_SECOND } from "./rate-limit.ts";
 import { type ConnState, redact, type RosterEntry, rosterFrom, sameRooms, stateOf, userTag, type Viewer } from "./roster.ts";
 import { migrate } from "./schema.ts";
+import { ChannelSubscribers } from "./subscribers.ts";
 import { noteChatChange } from "../core/search-events.ts";
 import { noteChatEvent } from "../core/chat-events.ts";
 
@@ -38,6 +39,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   /** Every frame, per user, whatever its type (rate-limit.ts). */
   readonly frameBudget: RateLimiter;
   /** Room changes go out merged, a few per second at most (coalesce.ts). */
+  /** Chat channel → subscribed sockets, in memory (rebuilt from attachments after a wake). */
+  readonly subscribers = new ChannelSubscribers(() => this.getConnections());
   readonly coalescer = new PresenceCoalescer((userId, before) => this.announceUpdate(userId, before));
   /** Malformed frames per socket, in memory (a wake forgives them; that is fine for a guard). */
   readonly badFrames = new Map<string, number>();
@@ -152,6 +155,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     this.badFrames.delete(connection.id);
     const state = stateOf(connection);
     if (!state) return;
+    this.subscribers.closed(connection, state.channels);
     // The closing socket is no longer OPEN, so add it back to see the roster as it was.
     const others = [...this.getConnections(userTag(state.userId))].filter((c) => c.id !== connection.id);
     const before = rosterFrom([...others, connection]).get(state.userId)!;
@@ -268,10 +272,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       ids.push(id);
     }
     if (byChannel.size === 0) return removed;
-    for (const connection of this.getConnections()) {
-      for (const channel of stateOf(connection)?.channels ?? []) {
-        for (const id of byChannel.get(channel) ?? []) send(connection, { type: "deleted", channel, id });
-      }
+    for (const [channel, ids] of byChannel) {
+      for (const connection of this.subscribers.of(channel)) for (const id of ids) send(connection, { type: "deleted", channel, id });
     }
     return removed;
   }
@@ -291,9 +293,17 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     return this.getConnections();
   }
 
+  subscribersOf(channel: Channel): Iterable<Connection> {
+    return this.subscribers.of(channel);
+  }
+
+  /** Every change of a connection's state goes through here, so the subscriber index follows it. */
   setState(connection: Connection, change: (state: ConnState) => ConnState): void {
     const state = stateOf(connection);
-    if (state) connection.setState(change(state));
+    if (!state) return;
+    const next = change(state);
+    connection.setState(next);
+    if (next.channels !== state.channels) this.subscribers.changed(connection, state.channels, next.channels);
   }
 
   /** Also remembers the answer for presence redaction: members see who is in a private room. */

@@ -150,7 +150,7 @@ export class Room extends YServer {
     this.#comments = new CommentThreads(
       this.ctx.storage,
       this.document,
-      { threadsPerRoom: vars.COMMENT_THREADS_PER_ROOM, commentsPerThread: vars.COMMENTS_PER_THREAD },
+      { threadsPerRoom: vars.COMMENT_THREADS_PER_ROOM, commentsPerThread: vars.COMMENTS_PER_THREAD, bytesPerRoom: vars.COMMENT_BYTES_PER_ROOM },
       (change) => this.#announceComments(change),
     );
     if (this.#storage.isEmpty()) await this.#snapshots.restoreLatest();

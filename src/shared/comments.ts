@@ -5,7 +5,7 @@ import { z } from "zod";
 
 /** Longest comment body, in characters. */
 export const MAX_COMMENT_CHARS = 4000;
-/** Longest quote a script may anchor on, in characters. */
+/** Longest quote a script may anchor on, in characters; a longer anchored range is quoted by its start. */
 export const MAX_QUOTE_CHARS = 1000;
 
 export const commentSchema = z.strictObject({

@@ -17,6 +17,9 @@ import { LOCAL_SECRETS, miniflareOptions } from "../../scripts/local/bindings.ts
 /** The vars vitest.config.ts overrides; any other difference from the defaults is drift. */
 const TEST_OVERRIDES: ConfigVar[] = [
   "ALLOWED_ORIGINS",
+  "COMMENTS_PER_THREAD",
+  "COMMENT_BYTES_PER_ROOM",
+  "COMMENT_THREADS_PER_ROOM",
   "JOB_RETRY_DELAY_SECONDS",
   "MAX_STORED_BYTES_PER_USER",
   "MAX_UPLOAD_BYTES",

@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "./dev-stack.ts";
-import { apiAs, editorOf, newPerson, shot, signUp, startBrowserStack, WAIT_MS } from "./browser.ts";
+import { apiAs, editorOf, newPerson, PHONE, shot, signUp, startBrowserStack, WAIT_MS } from "./browser.ts";
 
 let stack: DevStack;
 let browser: Browser;
@@ -16,6 +16,7 @@ const people = {
   ivy: { name: "Ivy Example", email: `ivy-${run}@example.com` },
   jay: { name: "Jay Example", email: `jay-${run}@example.com` },
   kim: { name: "Kim Example", email: `kim-${run}@example.com` },
+  lou: { name: "Lou Example", email: `lou-${run}@example.com` },
 };
 const paragraph = (text: string) => ({ type: "paragraph", content: [{ type: "text", text }] });
 
@@ -101,5 +102,24 @@ describe("comments", () => {
     await highlight(ivy).filter({ hasText: "fine" }).waitFor({ timeout: WAIT_MS });
     const doc = await apiAs(ivy, stack.apiUrl, "GET", `/api/rooms/${roomId}/document?format=json`);
     expect(JSON.stringify(doc.body)).not.toContain("zzz");
+  });
+
+  it("on a phone, a tap on highlighted text opens its thread in the Comments sheet, and Back returns to the text", async () => {
+    const lou = await newPerson(browser, "lou", { viewport: PHONE, isMobile: true, hasTouch: true });
+    await signUp(lou, stack.webUrl, people.lou);
+    await join(lou, "lou", "editor");
+    await lou.goto(`${stack.webUrl}/#/rooms/${roomId}`);
+    await highlight(lou).filter({ hasText: "fine" }).first().tap();
+    const sheet = lou.getByRole("dialog", { name: "Comments panel" });
+    const kimsThread = sheet.getByRole("article", { name: /Comment thread on/ }).filter({ hasText: "Fine indeed." });
+    await kimsThread.waitFor();
+    expect(await kimsThread.getAttribute("data-active")).toBe("true");
+    await kimsThread.getByRole("textbox", { name: "Reply" }).fill("Agreed, from my phone.");
+    await kimsThread.getByRole("button", { name: "Reply" }).tap();
+    await thread(kim).filter({ hasText: "Agreed, from my phone." }).first().waitFor({ state: "attached", timeout: WAIT_MS });
+    await shot(lou, "comments-phone");
+    await sheet.getByRole("button", { name: "← Back to document" }).tap();
+    await editorOf(lou).getByText("This one is fine.").waitFor();
+    await lou.context().close();
   });
 });

@@ -278,4 +278,23 @@ describe("hostile input", () => {
     expect(await threads(room.id, owner.auth)).toEqual([]);
     expect((await threads(other.room.id, other.owner.auth)).map((t) => t.comments.length)).toEqual([1]);
   });
+
+  it("bounds what one room holds: threads, comments per thread and their bytes (vitest.config.ts sets small caps)", async () => {
+    const { owner, room } = await roomWith("Bounded words.");
+    const { thread } = await json(await comment(room.id, owner.auth, "1", { quote: "Bounded" }));
+    for (let i = 2; i <= 5; i++) expect((await call("POST", `/api/rooms/${room.id}/comments/${thread.id}/replies`, { auth: owner.auth, body: { body: String(i) } })).status).toBe(201);
+    const sixth = await call("POST", `/api/rooms/${room.id}/comments/${thread.id}/replies`, { auth: owner.auth, body: { body: "6" } });
+    expect(sixth.status).toBe(409);
+    expect((await json(sixth)).error.code).toBe("limit_reached");
+    // 65,536 bytes of text per room: 16 comments of 4,000 characters fit, the 17th does not.
+    const big = "w".repeat(4000);
+    let refused: Response | null = null;
+    for (let i = 0; i < 19 && !refused; i++) {
+      const response = await comment(room.id, owner.auth, big, { quote: "words" });
+      if (response.status !== 201) refused = response;
+    }
+    expect(refused?.status).toBe(409);
+    const stored = await threads(room.id, owner.auth);
+    expect(stored.reduce((n, t) => n + t.comments.reduce((m, c) => m + c.body.length, 0), 0)).toBeLessThanOrEqual(65536);
+  });
 });

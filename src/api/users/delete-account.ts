@@ -11,6 +11,7 @@ import { purgeRoom } from "../rooms/purge.ts";
 import { presenceStub } from "../../presence/stub.ts";
 import { channelRoom } from "../../shared/chat-protocol.ts";
 import { removeMessageEntries } from "../search/entries.ts";
+import { recordEvent } from "../../core/events.ts";
 
 export async function deleteAccount(env: Env, userId: string): Promise<void> {
   const db = database(env);
@@ -20,7 +21,10 @@ export async function deleteAccount(env: Env, userId: string): Promise<void> {
     const heir = await remainingOwner(env, room.id, userId);
     if (heir) await db.update(rooms).set({ ownerId: heir, updatedAt: Date.now() }).where(eq(rooms.id, room.id));
     // Documents, snapshots, files and chat live outside D1: purge them properly.
-    else await purgeRoom(env, room.id);
+    else {
+      await purgeRoom(env, room.id);
+      await recordEvent(env, { roomId: room.id, type: "room.deleted", actor: userId, data: { reason: "account_deleted" } });
+    }
   }
   const fileKeys = await db.delete(files).where(eq(files.ownerId, userId)).returning({ r2Key: files.r2Key, thumbnailKey: files.thumbnailKey });
   const keys = fileKeys.flatMap((f) => [f.r2Key, f.thumbnailKey].filter((k): k is string => Boolean(k)));

@@ -20,6 +20,7 @@ import { LinkDialog } from "./editor/LinkDialog.tsx";
 import { ShortcutsDialog } from "./editor/ShortcutsDialog.tsx";
 import { filesIn, insertFiles, type ImageTarget, type UploadStatus } from "./editor/document-uploads.ts";
 import { withImageView } from "./editor/image-view.ts";
+import { withFileCardView } from "./editor/file-card-view.ts";
 import { CommentHighlights, setCommentThreads } from "./comments/comment-highlights.ts";
 import { anchorRange, selectionAnchor } from "./comments/comment-anchor.ts";
 import type { CommentsBridge } from "./comments/CommentsPanel.tsx";
@@ -60,7 +61,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
   const editor = useEditor(
     {
       extensions: [
-        ...withImageView(extensions),
+        ...withFileCardView(withImageView(extensions)),
         Collaboration.configure({ document: connection.doc, field: FRAGMENT_NAME }),
         CollaborationCaret.configure({
           provider: connection.provider,

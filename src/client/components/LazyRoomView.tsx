@@ -7,9 +7,11 @@ import type { User } from "../../shared/api-types.ts";
 const load = () => import("./RoomView.tsx");
 const RoomViewChunk = lazy(() => load().then((module) => ({ default: module.RoomView })));
 
+/** A page opened on a room fetches the chunk at once, beside the session check; others when idle. */
 export function preloadRoomView(): void {
   const start = () => void load().catch(() => {}); // a failed prefetch is retried when the room opens
-  if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 2_000 });
+  if (window.location.hash.startsWith("#/rooms/")) start();
+  else if ("requestIdleCallback" in window) requestIdleCallback(start, { timeout: 2_000 });
   else setTimeout(start, 500);
 }
 

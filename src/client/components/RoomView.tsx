@@ -19,6 +19,7 @@ import { HistoryPanel } from "./HistoryPanel.tsx";
 import { MembersPanel } from "./MembersPanel.tsx";
 import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
 import { RoomName } from "./RoomName.tsx";
+import { RoomAccessSettings } from "./RoomAccessSettings.tsx";
 import { SidePanel, type PanelId } from "./SidePanel.tsx";
 import { CommentsPanel, type CommentsBridge, type Draft } from "./comments/CommentsPanel.tsx";
 import { useCommentThreads } from "../hooks/useCommentThreads.ts";
@@ -26,7 +27,9 @@ import { useCommentThreads } from "../hooks/useCommentThreads.ts";
 export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const toast = useToast();
   const chat = useChatClient();
-  const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(null);
+  // The room as last seen here shows at once (the document opens from its offline copy while the
+  // server is asked); the server's answer replaces it, and the room object's access notice wins.
+  const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(() => rememberedRoom(user.id, roomId));
   const [failed, setFailed] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelId>("chat");
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -161,7 +164,14 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
               <FilesPanel roomId={roomId} provider={connection?.provider ?? null} canUpload={!readOnly} myId={user.id} active={panel === "files"} />
             ),
             history: <HistoryPanel roomId={roomId} canEdit={!readOnly} active={panel === "history"} />,
-            members: canManage ? <MembersPanel roomId={roomId} active={panel === "members"} /> : null,
+            members: canManage ? (
+              <div className="flex h-full min-h-0 flex-col">
+                {details && <RoomAccessSettings room={details.room} onChanged={(room) => setDetails((d) => d && { ...d, room })} />}
+                <div className="min-h-0 flex-1">
+                  <MembersPanel roomId={roomId} active={panel === "members"} />
+                </div>
+              </div>
+            ) : null,
           }}
         </SidePanel>
       </div>

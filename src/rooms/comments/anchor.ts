@@ -6,6 +6,7 @@
 // inline nodes such as images as U+FFFC), which is also where a script's quote is searched.
 import * as Y from "yjs";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
+import { MAX_QUOTE_CHARS } from "../../shared/comments.ts";
 
 /** An inline node that is not text (an image, a hard break): one character of the flat view. */
 const INLINE_NODE = "\uFFFC";
@@ -122,7 +123,8 @@ export class AnchorResolver {
     const from = start && this.#flat.offsetOf(start);
     const to = end && this.#flat.offsetOf(end);
     if (from == null || to == null || to <= from) return { quote: "", orphaned: true, position: from ?? Number.MAX_SAFE_INTEGER };
-    return { quote: this.#flat.text.slice(from, to), orphaned: false, position: from };
+    // A thread on a whole long document must not make every listing carry it: the quote is its start.
+    return { quote: this.#flat.text.slice(from, Math.min(to, from + MAX_QUOTE_CHARS)), orphaned: false, position: from };
   }
 
   /**

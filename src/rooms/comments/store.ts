@@ -59,6 +59,11 @@ export class CommentStore {
     return this.#sql.exec<CommentRow>(`SELECT * FROM comments WHERE id = ? AND thread_id = ?`, commentId, threadId).toArray()[0] ?? null;
   }
 
+  /** UTF-8 bytes of every comment body in the room. */
+  bodyBytes(): number {
+    return this.#sql.exec<{ n: number }>(`SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) AS n FROM comments`).one().n;
+  }
+
   counts(threadId?: string): { threads: number; comments: number } {
     const threads = this.#sql.exec<{ n: number }>(`SELECT count(*) AS n FROM comment_threads`).one().n;
     const comments = threadId

@@ -17,7 +17,7 @@ export type AnchorRequest = { quote: string; occurrence?: number } | { start: Ui
 export type CommentRefusal = "thread_not_found" | "comment_not_found" | "not_author" | "anchor_not_found" | "limit_reached";
 export type CommentResult<T> = { ok: true; value: T } | { ok: false; refusal: CommentRefusal };
 
-export type CommentLimits = { threadsPerRoom: number; commentsPerThread: number };
+export type CommentLimits = { threadsPerRoom: number; commentsPerThread: number; bytesPerRoom: number };
 
 /** What the room's sockets are told: the thread as it is now, or that it is gone. */
 export type ThreadChange = { thread: Thread } | { deletedThreadId: string };
@@ -88,7 +88,7 @@ export class CommentThreads {
   }
 
   create(actor: CommentActor, body: string, request: AnchorRequest): CommentResult<Thread> {
-    if (this.#store.counts().threads >= this.limits.threadsPerRoom) return refused("limit_reached");
+    if (this.#store.counts().threads >= this.limits.threadsPerRoom || this.#overBytes(body)) return refused("limit_reached");
     const anchor = "quote" in request ? anchorAtQuote(this.doc, request.quote, request.occurrence) : anchorFromPositions(this.doc, request.start, request.end);
     if (!anchor) return refused("anchor_not_found");
     const now = Date.now();
@@ -101,7 +101,7 @@ export class CommentThreads {
 
   reply(actor: CommentActor, threadId: string, body: string): CommentResult<Thread> {
     if (!this.#store.thread(threadId)) return refused("thread_not_found");
-    if (this.#store.counts(threadId).comments >= this.limits.commentsPerThread) return refused("limit_reached");
+    if (this.#store.counts(threadId).comments >= this.limits.commentsPerThread || this.#overBytes(body)) return refused("limit_reached");
     this.#store.insertComment(this.#newComment(threadId, actor, body, Date.now()));
     return this.#changed(threadId);
   }
@@ -117,6 +117,7 @@ export class CommentThreads {
     const found = this.#find(threadId, commentId);
     if (!found.ok) return found;
     if (found.value.author_id !== actor.id) return refused("not_author");
+    if (this.#overBytes(body)) return refused("limit_reached");
     this.#store.editComment(commentId, body, Date.now());
     return this.#changed(threadId);
   }
@@ -188,6 +189,10 @@ export class CommentThreads {
       row.last_quote = anchor.quote;
     }
     return anchor;
+  }
+
+  #overBytes(body: string): boolean {
+    return this.#store.bodyBytes() + new TextEncoder().encode(body).byteLength > this.limits.bytesPerRoom;
   }
 
   #find(threadId: string, commentId: string): CommentResult<CommentRow> {

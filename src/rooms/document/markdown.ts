@@ -104,6 +104,11 @@ const serializer = new MarkdownSerializer(
     horizontalRule: base.nodes.horizontal_rule!,
     hardBreak: base.nodes.hard_break!,
     image: base.nodes.image!,
+    // A file card is a link in Markdown, `[name](href)`; imports read it back as a link.
+    fileCard: (state, node) => {
+      const href = String(node.attrs.href ?? "").replace(/[()"\s]/g, (c) => encodeURIComponent(c));
+      state.write(`[${state.esc(String(node.attrs.name ?? "file"))}](${href})`);
+    },
     text: base.nodes.text!,
     bulletList: (state, node) => state.renderList(node, "  ", () => "- "),
     orderedList: (state, node) => {

@@ -1,5 +1,6 @@
 // Plain text <-> ProseMirror: blank lines separate paragraphs, single newlines are hard breaks.
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { fileCardLabel } from "../../shared/editor/file-card.ts";
 import { editorSchema } from "../../shared/editor/schema.ts";
 
 const paragraph = editorSchema.nodes.paragraph!;
@@ -29,7 +30,7 @@ function blockText(node: PMNode): string {
   if (node.isTextblock) {
     let text = "";
     node.forEach((child) => {
-      text += child.isText ? child.text : child.type === hardBreak ? "\n" : "";
+      text += child.isText ? child.text : child.type === hardBreak ? "\n" : child.type.name === "fileCard" ? fileCardLabel(child.attrs) : "";
     });
     return text;
   }

@@ -4,6 +4,7 @@ import type { AnyExtension } from "@tiptap/core";
 import Image from "@tiptap/extension-image";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import StarterKit from "@tiptap/starter-kit";
+import { FileCard } from "./file-card.ts";
 import { isSafeHref } from "./safe-href.ts";
 
 export const extensions: AnyExtension[] = [
@@ -21,4 +22,6 @@ export const extensions: AnyExtension[] = [
   // Images within the text (Markdown's ![alt](src) is inline): uploads point at /api/files/:id.
   // width/height keep the page from jumping while one loads; data: sources are not parsed.
   Image.configure({ inline: true, allowBase64: false, HTMLAttributes: { loading: "lazy" } }),
+  // Any other file: an inline card (name, size, download link); see file-card.ts.
+  FileCard,
 ];

@@ -36,6 +36,7 @@ function isUnsafeLink(mark: PMNode["marks"][number]): boolean {
 }
 
 function isUnsafeImage(node: PMNode): boolean {
+  if (node.type.name === "fileCard") return !(typeof node.attrs.href === "string" && isSafeHref(node.attrs.href));
   return node.type.name === "image" && !(typeof node.attrs.src === "string" && isSafeImageSrc(node.attrs.src));
 }
 
@@ -43,13 +44,13 @@ function isUnsafeImage(node: PMNode): boolean {
 export function unsafeHrefs(doc: PMNode): string[] {
   const found: string[] = [];
   doc.descendants((node) => {
-    if (isUnsafeImage(node)) found.push(String(node.attrs.src));
+    if (isUnsafeImage(node)) found.push(String(node.attrs.src ?? node.attrs.href));
     for (const mark of node.marks) if (isUnsafeLink(mark)) found.push(String(mark.attrs.href));
   });
   return found;
 }
 
-/** The document with unsafe links turned back into plain text (the words stay) and unsafe images removed. */
+/** The document with unsafe links turned back into plain text (the words stay) and unsafe images and file cards removed. */
 export function withoutUnsafeLinks(doc: PMNode): PMNode {
   const transform = new Transform(doc);
   const images: number[] = [];

@@ -226,7 +226,7 @@ function CommentItem(props: { comment: Comment; mine: boolean; canDelete: boolea
       ) : (
         <BodyField label="Edit comment" value={editing} onChange={setEditing} onSubmit={async () => void ((await props.onEdit(editing)) && setEditing(null))} />
       )}
-      <div className="flex gap-2 text-xs">
+      <div className="flex gap-2 text-xs [&>button]:min-h-11 [&>button]:px-1 md:[&>button]:min-h-0">
         {props.mine && editing === null && (
           <button type="button" onClick={() => setEditing(comment.body)} className="text-indigo-700 hover:underline dark:text-indigo-300">
             Edit

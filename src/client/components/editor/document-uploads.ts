@@ -1,10 +1,10 @@
 // Files pasted, dropped or picked into the document: each uploads to the room's files. An image
 // goes in as an image node pointing at /api/files/:id, with its width and height (so the page
-// does not jump while it loads); any other file as a link to it named with its size, which
-// every export and import already keeps. Other tabs' file lists refresh through awareness.
+// does not jump while it loads); any other file as a file card (name, size, download link:
+// src/shared/editor/file-card.ts). Other tabs' file lists refresh through awareness.
 import type { Editor } from "@tiptap/core";
 import { API_BASE } from "../../api.ts";
-import { formatBytes, uploadFile } from "../../lib/upload.ts";
+import { uploadFile } from "../../lib/upload.ts";
 
 export type UploadStatus = { name: string; percent: number } | null;
 
@@ -38,7 +38,7 @@ export async function insertFiles({ editor, roomId, awareness }: ImageTarget, fi
     const content = isImage(file)
       ? { type: "image", attrs: { src, alt: file.name.replace(/\.[^.]+$/, ""), ...size } }
       : [
-          { type: "text", text: `${file.name} (${formatBytes(file.size)})`, marks: [{ type: "link", attrs: { href: src } }] },
+          { type: "fileCard", attrs: { href: src, name: file.name, size: file.size } },
           { type: "text", text: " " },
         ];
     if (editor.isDestroyed) return;
