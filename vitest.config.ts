@@ -25,6 +25,8 @@ export default defineConfig(async () => {
             ROOM_MAX_DOCUMENT_BYTES: String(256 * 1024),
             // Failed jobs retry at once, so a job's way to the dead-letter queue takes seconds.
             JOB_RETRY_DELAY_SECONDS: "0",
+            // Digest emails a second after the notification (test/api/notifications.test.ts).
+            NOTIFY_DELAY_SECONDS: "1",
             // Comment bounds a test can reach (test/rooms/comments.test.ts).
             COMMENT_THREADS_PER_ROOM: "20",
             COMMENTS_PER_THREAD: "5",

@@ -17,12 +17,14 @@ import { benchUser, createRoom, documentStats, postChat, takeSnapshot } from "./
 import { applyOp, loadTrace } from "./lib/trace.mjs";
 import { cachedDocument } from "./lib/documents.mjs";
 import { median, now, pool, sleep, startProcess, summary, waitFor } from "./lib/util.mjs";
+import { roomMemory } from "./memory.mjs";
+import { reconnectStorm } from "./reconnect.mjs";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const C = quick
-  ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10 }
-  : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100 };
+  ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10, stormClients: 200 }
+  : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100, stormClients: 200 };
 // --servers=roomful,yws narrows a run while profiling; the table then compares with fewer references.
 // --replay-ops=N replays only the trace's first N operations (profiling the replay stage).
 const replayOps = Number(process.argv.find((a) => a.startsWith("--replay-ops="))?.slice(13));
@@ -356,7 +358,7 @@ try {
     log(`restarting servers before ${label}`);
     for (const kind of Object.keys(procs)) await restart(kind);
   };
-  const firstScenario = ["fanout", "throughput", "cold", "replay", "presence"].find(want);
+  const firstScenario = ["fanout", "throughput", "cold", "replay", "presence", "storm"].find(want);
 
   if (want("fanout")) {
     results.scenarios.fanout = {};
@@ -424,6 +426,34 @@ try {
       row(`presence ${n}: delivery p50 (ms)`, null, { roomful: p.latency.p50, yws: "n/a", hocuspocus: "n/a" });
       row(`presence ${n}: delivery p99 (ms)`, null, { roomful: p.latency.p99, yws: "n/a", hocuspocus: "n/a" });
       row(`presence ${n}: one message at a time, delivery p50 / p99 (ms)`, null, { roomful: `${p.quietLatency.p50} / ${p.quietLatency.p99}`, yws: "n/a", hocuspocus: "n/a" });
+    }
+  }
+  if (want("storm")) {
+    await fresh("storm");
+    const built = cachedDocument(trace.ops, 1, log);
+    const ctx = { target: (kind) => targets[kind], newRoom, populate, restart };
+    const per = {};
+    for (const kind of SERVERS) per[kind] = await attempt(`reconnect storm ${kind}`, () => reconnectStorm(ctx, kind, built, C.stormClients));
+    results.scenarios.storm = per;
+    const of = (field) => Object.fromEntries(SERVERS.map((k) => [k, per[k]?.[field]]));
+    row(`reconnect storm, ${C.stormClients} clients: all resynced after a restart (ms)`, "lower", of("allSyncedMs"));
+    row(`  of which the server was down (first close to first reopen, ms)`, null, of("downMs"));
+    row(`  from the first reopen until all synced (ms)`, "lower", of("herdMs"));
+    row(`  from the first reopen until the last (ms)`, null, of("lastOpenMs"));
+    row(`reconnect storm: bytes received per client (document ${per.roomful?.documentBytes ?? per.yws?.documentBytes} B)`, "lower", of("receivedPerClient"));
+    row(`reconnect storm: bytes sent per client`, "lower", of("sentPerClient"));
+    row(`reconnect storm: every client's document intact`, null, Object.fromEntries(SERVERS.map((k) => [k, per[k] ? (per[k].intact ? "yes" : "NO") : null])));
+  }
+  if (want("memory")) {
+    // Its own Roomful (with the inspector) after the others stopped, so their work is not in its heap.
+    await Promise.all(Object.values(procs).map((p) => p.stop().catch(() => {})));
+    const built = cachedDocument(trace.ops, 1, log);
+    const m = await attempt("memory", () => roomMemory(root, path.join(stateRoot, "memory"), built, log));
+    results.scenarios.memory = m;
+    if (m) {
+      row(`memory: JS heap of one active room with automerge-paper (MiB; ${m.heapPerEncodedByte} B per encoded byte)`, null, { roomful: m.roomMiB, yws: "n/a", hocuspocus: "n/a" });
+      row(`memory: heap baseline / active / after the room went idle (MiB)`, null, { roomful: `${m.baselineMiB} / ${m.activeMiB} / ${m.idleMiB}`, yws: "n/a", hocuspocus: "n/a" });
+      row(`memory: idle room released after (s)`, null, { roomful: m.releasedAfterSeconds ?? "not in 120 s", yws: "n/a", hocuspocus: "n/a" });
     }
   }
 } finally {

@@ -29,7 +29,8 @@ const ROUTE_CAPS: Array<{ method: string; path: RegExp; cap: Cap }> = [
   { method: "POST", path: /^\/api\/upload\/?$/, cap: STREAMED },
   { method: "PUT", path: /^\/api\/upload\/multipart\/[^/]+\/parts\/[^/]+\/?$/, cap: STREAMED },
   { method: "PUT", path: /^\/api\/rooms\/[^/]+\/document\/?$/, cap: MAX_DOCUMENT_BYTES },
-  { method: "POST", path: /^\/api\/rooms\/[^/]+\/document\/append\/?$/, cap: MAX_DOCUMENT_BYTES },
+  // Appends are read as they arrive (src/api/rooms/streamed-append.ts), each counted to MAX_DOCUMENT_BYTES.
+  { method: "POST", path: /^\/api\/rooms\/[^/]+\/document\/append\/?$/, cap: STREAMED },
   { method: "PUT", path: /^\/api\/cache\/[^/]+\/?$/, cap: MAX_CACHE_VALUE_BYTES },
   // Deleting your own account takes { currentPassword } (src/api/users/user-routes.ts).
   { method: "DELETE", path: /^\/api\/users\/[^/]+\/?$/, cap: MAX_JSON_BYTES },

@@ -71,6 +71,11 @@ export const configSchema = z
     EVENT_RETENTION_DAYS: count(30),
     WEBHOOK_ALLOW_LOOPBACK: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 
+    /** Where the web client is served (deployed, the API shares the origin): links in emails point here. */
+    PUBLIC_URL: z.url().default("http://localhost:3000"),
+    /** A notification for someone not looking at its room is emailed after this delay, batched per user. */
+    NOTIFY_DELAY_SECONDS: z.coerce.number().int().nonnegative().default(60),
+
     /** First retry delay of a failed job; each later retry doubles it (capped at 60 s). */
     JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().nonnegative().default(2),
 

@@ -15,7 +15,7 @@ export async function enqueueJob(
   env: Env,
   type: JobType,
   payload: Record<string, unknown>,
-  options: { id?: string } = {},
+  options: { id?: string; delaySeconds?: number } = {},
 ): Promise<string> {
   const id = options.id ?? newId();
   const db = database(env);
@@ -24,6 +24,6 @@ export async function enqueueJob(
     const [row] = await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, id)).limit(1);
     if (row?.status === "done") return id;
   }
-  await env.JOBS.send({ jobId: id, type });
+  await env.JOBS.send({ jobId: id, type }, options.delaySeconds ? { delaySeconds: options.delaySeconds } : undefined);
   return id;
 }

@@ -15,6 +15,8 @@ export const users = sqliteTable(
     /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` */
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    /** Which notifications are emailed: all, only mentions, or none (the inbox keeps them all). */
+    notify: text("notify", { enum: ["all", "mentions", "none"] }).notNull().default("all"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -171,10 +173,57 @@ export const outbox = sqliteTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html").notNull(),
+    /** Extra headers (List-Unsubscribe), as JSON. */
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("outbox_job_unique").on(t.jobId)],
 );
+
+/**
+ * A user's inbox (src/api/notifications/). `seenAt`: the user was viewing the room, or opened it,
+ * before the email went: no email for it. Deleted with the user and with the room.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["mention", "reply", "invitation", "access_changed"] }).notNull(),
+    roomId: text("room_id").references(() => rooms.id, { onDelete: "cascade" }),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    excerpt: text("excerpt").notNull(),
+    url: text("url").notNull(),
+    /** Makes a redelivered job insert nothing twice: the source's id plus the recipient. */
+    dedupeKey: text("dedupe_key").notNull(),
+    createdAt: createdAt(),
+    readAt: integer("read_at"),
+    seenAt: integer("seen_at"),
+    emailedAt: integer("emailed_at"),
+  },
+  (t) => [
+    index("notifications_user_created_idx").on(t.userId, t.createdAt),
+    index("notifications_room_idx").on(t.roomId),
+    uniqueIndex("notifications_dedupe_unique").on(t.dedupeKey),
+  ],
+);
+
+/** Rooms whose notifications a user does not want emailed. */
+export const roomMutes = sqliteTable(
+  "room_mutes",
+  {
+    roomId: text("room_id").notNull().references(() => rooms.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+
+/** A digest email waiting for its delay to pass: at most one per user (the batching window). */
+export const digestSchedule = sqliteTable("digest_schedule", {
+  userId: text("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+  dueAt: integer("due_at").notNull(),
+});
 
 /** Created by the onboarding workflow: the profile first, then its default settings. */
 export const userProfiles = sqliteTable("user_profiles", {

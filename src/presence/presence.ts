@@ -21,6 +21,9 @@ import { migrate } from "./schema.ts";
 import { ChannelSubscribers } from "./subscribers.ts";
 import { noteChatChange } from "../core/search-events.ts";
 import { noteChatEvent } from "../core/chat-events.ts";
+import { markRoomSeen, notifyLater } from "../core/notifications.ts";
+import { mentionedIds } from "../shared/mentions.ts";
+import { ChatReads, type UnreadQuery } from "./reads.ts";
 
 /** A socket may send this many malformed frames (each answered with an error) before it is closed. */
 export const MAX_BAD_FRAMES = 20;
@@ -46,15 +49,18 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   readonly badFrames = new Map<string, number>();
   readonly leaves: PendingLeaves;
   readonly visible: VisibleRooms;
+  readonly reads: ChatReads;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Synchronous, so RPC calls (which skip partyserver's onStart) also find the tables.
     migrate(ctx.storage.sql);
     this.messages = new MessageStore(ctx.storage);
+    this.reads = new ChatReads(ctx.storage.sql);
     this.messages.onChange = (change) => {
       noteChatChange(ctx, env, change);
       noteChatEvent(ctx, env, change);
+      if (change.kind === "written") this.#afterWrite(change.message);
     };
     this.leaves = new PendingLeaves(ctx.storage);
     this.visible = new VisibleRooms(ctx.storage);
@@ -265,6 +271,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
    */
   eraseUserMessages(userId: string): { channel: Channel; id: string }[] {
     const removed = this.messages.removeByUser(userId);
+    this.reads.forgetUser(userId);
     const byChannel = new Map<Channel, string[]>();
     for (const { channel, id } of removed) {
       const ids = byChannel.get(channel) ?? [];
@@ -281,6 +288,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   /** For room deletion: forget a channel's history and drop its subscribers. */
   dropChannel(channel: Channel): void {
     this.messages.dropChannel(channel);
+    this.reads.forgetChannel(channel);
     for (const connection of this.getConnections()) {
       const state = stateOf(connection);
       if (state?.channels.includes(channel)) chat.unsubscribe(this, connection, state, { type: "unsubscribe", channel });
@@ -304,6 +312,58 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     const next = change(state);
     connection.setState(next);
     if (next.channels !== state.channels) this.subscribers.changed(connection, state.channels, next.channels);
+  }
+
+  /** A stored message: its author has read their channel up to it; whom it mentions are notified. */
+  #afterWrite(message: ChatMessage): void {
+    if (message.userId && !message.editedAt) this.markRead(message.userId, message.channel, message.seq);
+    const roomId = channelRoom(message.channel);
+    const mentioned = mentionedIds(message.body);
+    if (!roomId || mentioned.length === 0) return;
+    // The job keeps only people who may view the room; the same mention re-saved by an edit is not notified twice.
+    notifyLater(this.ctx, this.env, {
+      kind: "mention",
+      roomId,
+      actorId: message.userId,
+      userIds: mentioned,
+      excerpt: message.body,
+      url: `/#/rooms/${roomId}?message=${message.id}&seq=${message.seq}`,
+      sourceId: message.id,
+    });
+  }
+
+  /** Marks a channel read for a user and tells all their tabs. Returns the mark now stored. */
+  markRead(userId: string, channel: Channel, seq: number): number {
+    const stored = this.reads.markRead(userId, channel, seq);
+    for (const connection of this.getConnections(userTag(userId))) send(connection, { type: "read", channel, seq: stored });
+    return stored;
+  }
+
+  /** Unread messages per room for a user, capped (reads.ts). */
+  unreadCounts(userId: string, rooms: { roomId: string; member: boolean }[]): Record<string, number> {
+    const queries: UnreadQuery[] = rooms.map(({ roomId, member }) => ({ channel: roomChannel(roomId), member }));
+    const byChannel = this.reads.unread(userId, queries);
+    return Object.fromEntries(rooms.map(({ roomId }) => [roomId, byChannel[roomChannel(roomId)] ?? 0]));
+  }
+
+  /** Who has a tab on the room now (the notification job emails nobody who is looking). */
+  viewersOf(roomId: string): string[] {
+    const ids = new Set<string>();
+    for (const connection of this.getConnections()) {
+      const state = stateOf(connection);
+      if (state?.room === roomId) ids.add(state.userId);
+    }
+    return [...ids];
+  }
+
+  /** The rooms a user has a tab on now. */
+  roomsViewedBy(userId: string): string[] {
+    return [...new Set([...this.getConnections(userTag(userId))].flatMap((c) => stateOf(c)?.room ?? []))];
+  }
+
+  /** The user's inbox count changed: every tab's bell follows. */
+  pushInbox(userId: string, unreadCount: number): void {
+    for (const connection of this.getConnections(userTag(userId))) send(connection, { type: "inbox", unreadCount });
   }
 
   /** Also remembers the answer for presence redaction: members see who is in a private room. */
@@ -363,6 +423,8 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     }
     const before = this.roster().get(state.userId);
     this.setState(connection, (s) => ({ ...s, room, roomPublic }));
+    // Opening the room is seeing what it notified them of: no email for those.
+    if (room) this.ctx.waitUntil(markRoomSeen(this.env, state.userId, room).catch((error) => console.error("marking notifications seen failed", error)));
     this.coalescer.changed(state.userId, before);
   }
 

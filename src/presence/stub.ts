@@ -21,6 +21,13 @@ export interface PresenceRpc {
   recheckUser(userId: string, isAdmin: boolean): Promise<void>;
   /** Call when an account is deleted: its messages leave every history; returns which went. */
   eraseUserMessages(userId: string): Promise<{ channel: Channel; id: string }[]>;
+  /** Marks a room channel read up to `seq` for the user (all their tabs are told); returns the stored mark. */
+  markRead(userId: string, channel: Channel, seq: number): Promise<number>;
+  /** Unread messages per room (capped at 100); rooms where the user is no member count only after a first read. */
+  unreadCounts(userId: string, rooms: { roomId: string; member: boolean }[]): Promise<Record<string, number>>;
+  viewersOf(roomId: string): Promise<string[]>;
+  roomsViewedBy(userId: string): Promise<string[]>;
+  pushInbox(userId: string, unreadCount: number): Promise<void>;
 }
 
 /** The one global instance. Shard by channel or by user here when it is outgrown (README). */

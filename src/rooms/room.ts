@@ -42,7 +42,11 @@ import { appendDocument, replaceDocument, restoreFromState } from "./document/co
 import { type AnchorRequest, type CommentActor, CommentThreads, type ThreadChange } from "./comments/threads.ts";
 import type { Thread, ThreadStatus } from "../shared/comments.ts";
 import { config } from "../core/config.ts";
+import { mentionContext, mentionsIn, type NewMention } from "./document/mentions.ts";
+import { notifyLater } from "../core/notifications.ts";
+import { MAX_MENTIONS } from "../shared/mentions.ts";
 import { documentETag, type Precondition, underPrecondition } from "./document/etag.ts";
+import { replaceTrailingBlocks } from "./document/stream-append.ts";
 
 type ConnectionState = {
   userId: string;
@@ -332,7 +336,30 @@ export class Room extends YServer {
     if (clearPending(this.document)) unresolved = true;
     if (this.#isWedged()) return this.#resetRoom();
     if (failed) return void this.#frames.reject(connection, RoomCloseCode.malformed, "Invalid Yjs update");
-    if (unresolved) this.#refuseUnresolvable(connection, update.byteLength);
+    if (unresolved) return this.#refuseUnresolvable(connection, update.byteLength);
+    this.#notifyMentions(connection, update);
+  }
+
+  /** Whom an editor's new @mentions name are notified (the job checks they may view the room). */
+  #notifyMentions(connection: RoomConnection, update: Uint8Array): void {
+    let mentions: NewMention[];
+    try {
+      mentions = mentionsIn(update).slice(0, MAX_MENTIONS);
+    } catch {
+      return; // applied fine, so this cannot really fail; a mention is not worth a reset
+    }
+    for (const mention of mentions) {
+      const context = mentionContext(this.document, mention.key);
+      notifyLater(this.ctx, this.#env, {
+        kind: "mention",
+        roomId: this.name,
+        actorId: connection.state!.userId,
+        userIds: [mention.userId],
+        excerpt: context?.text ?? "",
+        url: `/#/rooms/${this.name}?block=${context?.block ?? 0}`,
+        sourceId: `document:${this.name}:${mention.key}`,
+      });
+    }
   }
 
   /** An update with missing dependencies was dropped: ask for a resync, within bounds. */
@@ -439,6 +466,29 @@ export class Room extends YServer {
       if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
       if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
       else appendDocument(this.document, node, SERVER_ORIGIN);
+      if (author) this.#editors.add(author);
+      return this.#afterServerEdit();
+    });
+    return result.ok ? { outcome: result.value, etag: result.etag } : { outcome: "precondition_failed", etag: result.etag };
+  }
+
+  /**
+   * One step of a streamed append (stream-append.ts): `blocksJson` (ProseMirror JSON of blocks)
+   * replaces the `trailing` blocks the stream wrote last time. The precondition, if any, is the
+   * first step's.
+   */
+  async appendStreamed(
+    blocksJson: string,
+    trailing: number,
+    approximateBytes: number,
+    precondition: Precondition | null,
+    author: string | null,
+  ): Promise<DocumentEditResult> {
+    await this.#ready();
+    const blocks = (JSON.parse(blocksJson) as unknown[]).map((block) => editorSchema.nodeFromJSON(block));
+    const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
+      if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
+      replaceTrailingBlocks(this.document, blocks, trailing, SERVER_ORIGIN);
       if (author) this.#editors.add(author);
       return this.#afterServerEdit();
     });

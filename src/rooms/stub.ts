@@ -30,6 +30,7 @@ export interface RoomRpc {
   getDocument(): Promise<{ state: Uint8Array; etag: string }>;
   editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number, precondition?: Precondition | null, author?: string | null): Promise<DocumentEditResult>;
   takeEditors(): Promise<string[]>;
+  appendStreamed(blocksJson: string, trailing: number, approximateBytes: number, precondition: Precondition | null, author: string | null): Promise<DocumentEditResult>;
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
   stats(): Promise<RoomStats>;

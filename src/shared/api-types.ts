@@ -13,6 +13,8 @@ export type User = {
   name: string;
   email: string;
   role: UserRole;
+  /** Which notifications are emailed: all, only mentions, or none. */
+  notify: "all" | "mentions" | "none";
   createdAt: string;
   updatedAt: string;
 };
@@ -31,6 +33,8 @@ export type Room = {
   updatedAt: string;
   /** Lists only: the room's latest snapshot (taken ~30 s after an edit) or settings change. */
   lastActivityAt?: string;
+  /** Lists only: chat messages by others since you last read the room's chat (capped at 100). */
+  unread?: number;
 };
 
 /** What the caller may do in a room, from the access policy. */
@@ -133,3 +137,18 @@ export type SearchResult = {
   seq?: number;
 };
 export type SearchPage = { results: SearchResult[]; nextCursor: string | null };
+
+/** One entry of GET /api/inbox. `actor` null: the system; its `name` null once their account is deleted. */
+export type Notification = {
+  id: string;
+  kind: "mention" | "reply" | "invitation" | "access_changed";
+  roomId: string | null;
+  roomName: string | null;
+  actor: { id: string; name: string | null } | null;
+  /** The words it is about, mentions shown as @Name. */
+  excerpt: string;
+  /** Where it happened, in the web client. */
+  url: string;
+  createdAt: string;
+  readAt: string | null;
+};

@@ -1,6 +1,7 @@
 // The presence & chat wire protocol: every frame on /api/chat, in both directions, is one of
 // these JSON objects. Server and client (partysocket) parse with the same schemas.
 import { z } from "zod";
+import { MAX_MENTIONS, mentionedIds } from "./mentions.ts";
 
 export const MAX_MESSAGE_CHARS = 4_000;
 /** Longer frames are refused before JSON.parse; the largest valid frame is well under this. */
@@ -25,7 +26,12 @@ export const channelRoom = (channel: Channel): string | null =>
   channel.startsWith(ROOM_PREFIX) ? channel.slice(ROOM_PREFIX.length) : null;
 
 // --- shared shapes ------------------------------------------------------------
-export const messageBody = z.string().trim().min(1, "Empty message.").max(MAX_MESSAGE_CHARS, `At most ${MAX_MESSAGE_CHARS} characters.`);
+export const messageBody = z
+  .string()
+  .trim()
+  .min(1, "Empty message.")
+  .max(MAX_MESSAGE_CHARS, `At most ${MAX_MESSAGE_CHARS} characters.`)
+  .refine((body) => mentionedIds(body).length <= MAX_MENTIONS, `At most ${MAX_MENTIONS} mentions in one message.`);
 /** Client-chosen correlation id, echoed on the resulting `message` or `error` frame. */
 const nonce = z.string().max(64).optional();
 
@@ -97,6 +103,10 @@ const serverFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("edited"), message: chatMessage }),
   z.object({ type: z.literal("deleted"), channel: z.string(), id: z.string() }),
   z.object({ type: z.literal("typing"), channel: z.string(), user: z.object({ id: z.string(), name: z.string() }) }),
+  /** The user's inbox changed (a new notification, or some read in another tab). */
+  z.object({ type: z.literal("inbox"), unreadCount: z.number() }),
+  /** The user read a channel up to `seq` (in this tab or another): its unread count is 0 there. */
+  z.object({ type: z.literal("read"), channel: z.string(), seq: z.number() }),
   z.object({
     type: z.literal("error"),
     code: errorCode,

@@ -10,9 +10,13 @@ export type JobType =
   /** Search: index every existing room, a few per job, each job handing on to the next. */
   | "search-backfill"
   /** Webhooks: send a webhook's next events, in order (src/api/webhooks/dispatch.ts). */
-  | "webhook-dispatch";
+  | "webhook-dispatch"
+  /** Notifications: write a mention, reply, invitation or access change to its recipients' inboxes. */
+  | "notify"
+  /** Notifications: one user's digest email, after NOTIFY_DELAY_SECONDS. */
+  | "notify-digest";
 
-export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill", "webhook-dispatch"] as const satisfies readonly JobType[];
+export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill", "webhook-dispatch", "notify", "notify-digest"] as const satisfies readonly JobType[];
 
 export interface JobMessage {
   jobId: string;

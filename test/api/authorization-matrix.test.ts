@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../src/core/secrets.ts";
+import { unsubscribeToken } from "../../src/api/notifications/unsubscribe-token.ts";
 import { admin, type Auth, call, createToken, json, signUp, type TestUser, uniqueEmail } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { rawConnect } from "../helpers/websocket.ts";
@@ -288,6 +289,23 @@ const ROUTES: Route[] = [
       return { method: "DELETE", path: `/api/rooms/${room}/comments/${thread}/replies/${comment}` };
     },
     expect: row(404, 404, 403, 403, 204, 204, 401, 404),
+  },
+  // Notifications: each caller's own inbox; a room's mute and read mark for its viewers.
+  { name: "GET /api/inbox", request: () => ({ method: "GET", path: "/api/inbox" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
+  { name: "POST /api/inbox/read", request: () => ({ method: "POST", path: "/api/inbox/read", body: { all: true } }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },
+  { name: "PUT /api/rooms/:id/mute", request: (w) => ({ method: "PUT", path: `/api/rooms/${w.room}/mute` }), expect: row(401, 404, 204, 204, 204, 204, 401, 401) },
+  { name: "DELETE /api/rooms/:id/mute", request: (w) => ({ method: "DELETE", path: `/api/rooms/${w.room}/mute` }), expect: row(401, 404, 204, 204, 204, 204, 401, 401) },
+  { name: "POST /api/rooms/:id/read", request: (w) => ({ method: "POST", path: `/api/rooms/${w.room}/read`, body: { seq: 1 } }), expect: row(401, 404, 200, 200, 200, 200, 401, 401) },
+  {
+    // The signed token is the credential: without it, 400 for everyone; with it, whoever sends it.
+    name: "GET /api/unsubscribe (no token)",
+    request: () => ({ method: "GET", path: "/api/unsubscribe" }),
+    expect: row(400, 400, 400, 400, 400, 400, 401, 400),
+  },
+  {
+    name: "POST /api/unsubscribe (with the invitee's token)",
+    request: async (w) => ({ method: "POST", path: `/api/unsubscribe?token=${await unsubscribeToken(env as never, w.invitee.id)}` }),
+    expect: row(200, 200, 200, 200, 200, 200, 401, 200),
   },
   // Presence and chat.
   { name: "GET /api/presence", request: () => ({ method: "GET", path: "/api/presence" }), expect: row(401, 200, 200, 200, 200, 200, 401, 401) },

@@ -109,11 +109,15 @@ describe("the event log", () => {
         if (!writing && page.events.length === 0) break;
       }
     })();
-    await Promise.all(
-      Array.from({ length: writes }, (_, i) =>
+    // Writers through the log's API and through real routes (renames), all at once.
+    await Promise.all([
+      ...Array.from({ length: writes }, (_, i) =>
         recordEvent(env, { roomId: rooms[i % 3]!.id, type: "test.write", actor: owner.id, data: { i } }),
       ),
-    );
+      ...Array.from({ length: 12 }, (_, i) =>
+        call("PATCH", `/api/rooms/${rooms[i % 3]!.id}`, { auth: owner.auth, body: { name: `Name ${i}` } }).then((r) => expect(r.status).toBe(200)),
+      ),
+    ]);
     writing = false;
     await follower;
     const { events: after } = await readAll("/api/events?types=test.write", admin, start ?? undefined);
@@ -124,9 +128,10 @@ describe("the event log", () => {
     expect(new Set(after.map((e) => e.data.i)).size).toBe(writes);
     for (const room of rooms) {
       const { events } = await readAll(`/api/rooms/${room.id}/events`, owner.auth, undefined, 4);
-      // room.created is seq 1; the writes follow with no gap and no repeat.
+      // room.created is seq 1; the writes and renames follow with no gap and no repeat.
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-      expect(events).toHaveLength(1 + writes / 3);
+      expect(events).toHaveLength(1 + writes / 3 + 4);
+      expect(events.filter((e) => e.type === "room.updated")).toHaveLength(4);
     }
     // Past the end, a cursor stays put and returns nothing.
     const last = after.at(-1)!.id;

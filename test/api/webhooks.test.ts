@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { recordEvent } from "../../src/core/events.ts";
 import { checkWebhookUrl } from "../../src/api/webhooks/url-policy.ts";
+import { runScheduled } from "../../src/api/scheduled.ts";
 import { toHex } from "../../src/shared/crypto.ts";
 import { admin, type Auth, call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
@@ -112,6 +113,8 @@ describe("webhooks", () => {
     // It has been failing for a day already.
     await env.DB.prepare("UPDATE webhooks SET failing_since = ? WHERE id = ?").bind(Date.now() - 25 * 60 * 60 * 1000, webhook.id).run();
     await recordEvent(env, { roomId: room.id, type: "test.step", actor: null, data: { i: 0 } });
+    // A failing webhook is not woken by each new event (that would defeat the backoff): the hourly cron tries it.
+    await runScheduled({ scheduledTime: Date.now(), cron: "17 * * * *" } as ScheduledController, env);
     await until(async () => {
       const { webhook: now } = await json(await call("GET", `/api/webhooks/${webhook.id}`, { auth: owner.auth }));
       expect(now.status).toBe("paused");
@@ -126,6 +129,37 @@ describe("webhooks", () => {
     const resumed = await call("PATCH", `/api/webhooks/${webhook.id}`, { auth: owner.auth, body: { paused: false } });
     expect((await json(resumed)).webhook.status).toBe("active");
     await until(async () => expect(delivered(await receiverBin(bin))).toHaveLength(1), 15_000);
+  });
+
+  it("a global webhook gets room.deleted; a room's own webhooks go with the room", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth, { name: "Short-lived" });
+    const globalBin = crypto.randomUUID();
+    const global = await createHook(admin, { url: `${receiver}/hooks/${globalBin}`, events: ["room.deleted"] });
+    const own = await createHook(owner.auth, { url: `${receiver}/hooks/${crypto.randomUUID()}`, roomId: room.id });
+    expect((await call("DELETE", `/api/rooms/${room.id}`, { auth: owner.auth })).status).toBe(204);
+    await until(async () => {
+      const deletions = delivered(await receiverBin(globalBin)).map(eventOf).filter((e) => e.data.name === "Short-lived");
+      expect(deletions.map((e) => e.type)).toEqual(["room.deleted"]);
+    }, 15_000);
+    expect((await call("GET", `/api/webhooks/${own.webhook.id}`, { auth: admin })).status).toBe(404);
+    expect((await call("DELETE", `/api/webhooks/${global.webhook.id}`, { auth: admin })).status).toBe(204);
+  });
+
+  it("a webhook whose creator is no longer an owner of its room is paused, not delivered", async () => {
+    const owner = await signUp("Owner");
+    const heir = await signUp("Heir");
+    const room = await createRoom(owner.auth);
+    await addMember(owner.auth, room.id, heir, "owner");
+    const bin = crypto.randomUUID();
+    const { webhook } = await createHook(owner.auth, { url: `${receiver}/hooks/${bin}`, roomId: room.id });
+    expect((await call("DELETE", `/api/rooms/${room.id}/members/${owner.id}`, { auth: heir.auth })).status).toBe(204);
+    await until(async () => {
+      const { webhook: now } = await json(await call("GET", `/api/webhooks/${webhook.id}`, { auth: admin }));
+      expect(now.status).toBe("paused");
+      expect(now.pausedReason).toContain("may no longer manage");
+    }, 15_000);
+    expect((await receiverBin(bin)).attempts).toHaveLength(0);
   });
 
   it("a redirect is a failed delivery, never followed", async () => {

@@ -112,6 +112,7 @@ async function seed() {
     name,
     passwordHash: "unused",
     role,
+    notify: "all",
     createdAt: now,
     updatedAt: now,
   });

@@ -202,7 +202,15 @@ describe("the editor", () => {
     await describe.getByRole("button", { name: "Save description" }).click();
     await editorOf(hal).locator('img[alt="a single red dot"]').waitFor();
 
-    // Any other file, dropped, uploads too and goes in as a link to it, named with its size.
+    // Any other file, dropped or attached, uploads too and goes in as a file card: name, size, download link.
+    // While it uploads, Gina's document shows where it will land (the upload is held until then).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const upload = /\/api\/upload$/;
+    await gina.route(upload, async (route) => {
+      await held;
+      await route.continue();
+    });
     await gina.evaluate(`(() => {
       const editor = document.querySelector(".ProseMirror");
       const box = editor.lastElementChild.getBoundingClientRect();
@@ -210,15 +218,35 @@ describe("the editor", () => {
       data.items.add(new File(["minutes of the meeting"], "minutes.txt", { type: "text/plain" }));
       editor.dispatchEvent(new DragEvent("drop", { dataTransfer: data, clientX: box.left + 5, clientY: box.top + box.height / 2, bubbles: true, cancelable: true }));
     })()`);
-    const fileLink = editorOf(hal).locator('a[href*="/api/files/"]', { hasText: "minutes.txt (22 B)" });
-    await fileLink.waitFor();
+    const placeholder = editorOf(gina).getByTestId("upload-placeholder").filter({ hasText: "Uploading minutes.txt" });
+    await placeholder.waitFor();
+    release();
+    const fileCard = editorOf(hal).getByTestId("file-card").filter({ hasText: "minutes.txt" });
+    await fileCard.waitFor();
+    await placeholder.waitFor({ state: "detached" });
+    await gina.unroute(upload);
+    expect(await fileCard.textContent()).toContain("22 B");
+    expect(await fileCard.getAttribute("href")).toMatch(/\/api\/files\/[0-9a-f-]{36}$/);
+    await editorOf(gina).click();
+    await gina.keyboard.press("Control+End");
+    const [attach] = await Promise.all([gina.waitForEvent("filechooser"), button(gina, "Attach file").click()]);
+    await attach.setFiles({ name: "budget.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n") });
+    const attached = editorOf(hal).getByTestId("file-card").filter({ hasText: "budget.csv" });
+    await attached.waitFor();
+    // Hal downloads it with his own access to the room's files.
+    const download = (await hal.evaluate(`fetch(${JSON.stringify(await attached.getAttribute("href"))}, { credentials: "include" }).then((r) => r.text())`)) as string;
+    expect(download).toBe("a,b\n1,2\n");
 
     const markdown = (await gina.evaluate(
       `fetch(${JSON.stringify(`${stack.apiUrl}/api/rooms/${roomId}/document?format=markdown`)}, { credentials: "include" }).then((r) => r.text())`,
     )) as string;
     expect(markdown).toMatch(/!\[dot\]\(http:\/\/[^)]+\/api\/files\/[0-9a-f-]{36}\)/);
     expect(markdown).toMatch(/!\[a single red dot\]\(/);
-    expect(markdown).toMatch(/\[minutes\.txt \(22 B\)\]\(http:\/\/[^)]+\/api\/files\/[0-9a-f-]{36}\)/);
+    expect(markdown).toMatch(/\[minutes\.txt\]\(http:\/\/[^)]+\/api\/files\/[0-9a-f-]{36}\)/);
+    const html = (await gina.evaluate(
+      `fetch(${JSON.stringify(`${stack.apiUrl}/api/rooms/${roomId}/document?format=html`)}, { credentials: "include" }).then((r) => r.text())`,
+    )) as string;
+    expect(html).toMatch(/<a [^>]*data-file-card=""[^>]*data-name="budget\.csv"/);
     // Both uploads are room files: Hal's Files panel lists them.
     await hal.getByRole("tab", { name: "Files" }).click();
     await hal.getByTestId("file-name").filter({ hasText: "pasted.png" }).waitFor();
@@ -226,11 +254,16 @@ describe("the editor", () => {
     await hal.getByRole("tab", { name: "Chat" }).click();
     await shot(hal, "desktop-editor-images");
 
-    // Gina deletes the picked file: on the next load it is a clear "Image removed" box, not a broken image.
+    // Gina deletes the picked image and the dropped file: on the next load each is a clear
+    // "removed" box, not a broken image or a dead link.
     const fileId = /\/api\/files\/([0-9a-f-]{36})$/.exec((await picked.getAttribute("src"))!)![1]!;
     expect((await apiAs(gina, stack.apiUrl, "DELETE", `/api/files/${fileId}`)).status).toBe(204);
+    const minutesId = /\/api\/files\/([0-9a-f-]{36})$/.exec((await fileCard.getAttribute("href"))!)![1]!;
+    expect((await apiAs(gina, stack.apiUrl, "DELETE", `/api/files/${minutesId}`)).status).toBe(204);
     await hal.reload();
     await editorOf(hal).getByRole("img", { name: "Image removed: dot" }).waitFor();
+    await editorOf(hal).getByTestId("file-removed").filter({ hasText: "File removed (minutes.txt)" }).waitFor();
+    await editorOf(hal).getByTestId("file-card").filter({ hasText: "budget.csv" }).waitFor();
     expect(await editorOf(hal).locator('img[alt="a single red dot"]').count()).toBe(1);
   });
 

@@ -74,17 +74,58 @@ describe("on a phone (390x844)", () => {
     await shot(page, "phone-room");
   });
 
-  it("formats from the toolbar, which scrolls sideways to its last button", async () => {
+  it("formats from the toolbar, whose less used buttons sit behind a More menu", async () => {
     const toolbar = page.getByRole("toolbar", { name: "Formatting" });
     await page.keyboard.press("Enter");
     await toolbar.getByRole("button", { name: "Bold", exact: true }).tap();
     await page.keyboard.type("Bold on a phone");
     await editorOf(page).locator("strong", { hasText: "Bold on a phone" }).waitFor();
-    // The last button is reachable: tapping scrolls the toolbar, not the page.
-    await toolbar.getByRole("button", { name: "Keyboard shortcuts" }).tap();
+    // The bar fits the screen: nothing hides off its edge.
+    expect(await toolbar.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
+    const more = toolbar.getByRole("button", { name: "More" });
+    expect(await more.getAttribute("aria-haspopup")).toBe("menu");
+    expect(await more.getAttribute("aria-expanded")).toBe("false");
+    await more.tap();
+    const menu = page.getByRole("menu", { name: "More formatting" });
+    await menu.waitFor();
+    expect(await more.getAttribute("aria-expanded")).toBe("true");
+    // Every toolbar action is on the bar or in the menu, each a 44 px target.
+    const onBar = await toolbar.getByRole("button").evaluateAll((els) => els.map((el) => el.textContent!.trim()));
+    const inMenu = await menu.locator('[role="menuitem"], [role="menuitemcheckbox"]').evaluateAll((els) => els.map((el) => el.textContent!.trim()));
+    const every = ["Bold", "Italic", "Strikethrough", "Inline code", "Heading 1", "Heading 2", "Heading 3", "Bullet list", "Numbered list", "Task list", "Quote", "Code block", "Horizontal rule", "Link", "Image", "Image description", "Attach file", "Undo", "Redo", "Keyboard shortcuts"];
+    for (const name of every) expect([...onBar, ...inMenu].some((text) => text.endsWith(name)), name).toBe(true);
+    expect(await smallTargets(page)).toEqual([]);
+    await shot(page, "phone-toolbar-more");
+    // A toggle in the menu says whether it is on, and works on the paragraph at the caret.
+    const heading = menu.getByRole("menuitemcheckbox", { name: "Heading 2" });
+    expect(await heading.getAttribute("aria-checked")).toBe("false");
+    await heading.tap();
+    await menu.waitFor({ state: "hidden" });
+    await editorOf(page).locator("h2", { hasText: "Bold on a phone" }).waitFor();
+    await more.tap();
+    expect(await menu.getByRole("menuitemcheckbox", { name: "Heading 2" }).getAttribute("aria-checked")).toBe("true");
+    await more.tap(); // closes it
+    await menu.waitFor({ state: "hidden" });
+
+    // By keyboard: ArrowDown opens it on the first item, End goes to the last, Enter runs it.
+    await more.focus();
+    await page.keyboard.press("ArrowDown");
+    await menu.waitFor();
+    expect(await page.evaluate("document.activeElement.textContent")).toContain("Strikethrough");
+    await page.keyboard.press("End");
+    expect(await page.evaluate("document.activeElement.textContent")).toContain("Keyboard shortcuts");
+    await page.keyboard.press("Enter");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
     await shot(page, "phone-shortcuts");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).getByRole("button", { name: "Close" }).tap();
+    // Escape closes the menu back onto its button.
+    await more.focus();
+    await page.keyboard.press("ArrowDown");
+    await menu.waitFor();
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden" });
+    expect(await page.evaluate("document.activeElement.getAttribute('aria-haspopup')")).toBe("menu");
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(PHONE.width);
   });
 

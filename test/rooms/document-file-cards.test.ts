@@ -7,6 +7,9 @@ import { fileSizeLabel } from "../../src/shared/editor/file-card.ts";
 const card = { type: "fileCard", attrs: { href: "/api/files/abc", name: "Budget (final).xlsx", size: 2_500_000 } };
 const json = JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "See " }, card] }] });
 
+/** The first paragraph's inline content, from the JSON export. */
+const inline = (doc: Y.Doc): unknown[] => (readDocument(doc, "json").content?.[0] as { content?: unknown[] } | undefined)?.content ?? [];
+
 function docFrom(body: string, kind: "json" | "html" | "markdown"): Y.Doc {
   const doc = new Y.Doc();
   replaceDocument(doc, parseContent(body, kind));
@@ -15,13 +18,13 @@ function docFrom(body: string, kind: "json" | "html" | "markdown"): Y.Doc {
 
 describe("file cards", () => {
   it("keep name, size and link through the Yjs document and JSON", () => {
-    expect(readDocument(docFrom(json, "json"), "json").content?.[0]?.content?.[1]).toEqual(card);
+    expect(inline(docFrom(json, "json"))[1]).toEqual(card);
   });
 
   it("export to HTML as a marked link that the HTML import turns back into the same card", () => {
     const html = readDocument(docFrom(json, "json"), "html");
     expect(html).toBe('<p>See <a download="Budget (final).xlsx" href="/api/files/abc" data-file-card="" data-size="2500000" data-name="Budget (final).xlsx">Budget (final).xlsx (2.4 MiB)</a></p>');
-    expect(readDocument(docFrom(html, "html"), "json").content?.[0]?.content?.[1]).toEqual(card);
+    expect(inline(docFrom(html, "html"))[1]).toEqual(card);
   });
 
   it("export to Markdown as a link [name](url) and to text as name and size", () => {
@@ -29,7 +32,7 @@ describe("file cards", () => {
     expect(readDocument(doc, "markdown")).toBe("See [Budget (final).xlsx](/api/files/abc)");
     expect(readDocument(doc, "text")).toBe("See Budget (final).xlsx (2.4 MiB)");
     // Markdown has no cards: the link comes back as a link.
-    expect(readDocument(docFrom(readDocument(doc, "markdown"), "markdown"), "json").content?.[0]?.content?.[1]).toMatchObject({
+    expect(inline(docFrom(readDocument(doc, "markdown"), "markdown"))[1]).toMatchObject({
       type: "text",
       marks: [{ type: "link", attrs: { href: "/api/files/abc" } }],
     });
@@ -41,7 +44,7 @@ describe("file cards", () => {
     const bad = json.replace("/api/files/abc", "javascript:alert(1)");
     expect(() => parseContent(bad, "json")).toThrow(DocumentFormatError);
     // A size that is not a byte count is dropped, not rendered.
-    expect(readDocument(docFrom('<p><a data-file-card data-size="-3" href="/api/files/x">x</a></p>', "html"), "json").content?.[0]?.content?.[0]).toMatchObject({ attrs: { size: null, name: "x" } });
+    expect(inline(docFrom('<p><a data-file-card data-size="-3" href="/api/files/x">x</a></p>', "html"))[0]).toMatchObject({ attrs: { size: null, name: "x" } });
   });
 
   it("show sizes as people read them", () => {

@@ -6,6 +6,8 @@ import { processFile } from "./process-file.ts";
 import { backfillSearch, indexDocument, indexMessage } from "../search/index-jobs.ts";
 import { sendWelcomeEmail } from "./welcome-email.ts";
 import { dispatchWebhookJob } from "../webhooks/dispatch.ts";
+import { deliverNotifications } from "../notifications/deliver.ts";
+import { sendDigest } from "../notifications/digest.ts";
 
 export type JobHandler = (env: Env, job: JobRow) => Promise<void>;
 
@@ -16,4 +18,6 @@ export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
   "index-message": indexMessage,
   "search-backfill": backfillSearch,
   "webhook-dispatch": dispatchWebhookJob,
+  notify: deliverNotifications,
+  "notify-digest": sendDigest,
 };

@@ -10,7 +10,7 @@ import type { Env } from "../../env.ts";
 import { config } from "../../core/config.ts";
 import { database } from "../../core/db.ts";
 
-export type Mail = { to: string; subject: string; text: string; html: string };
+export type Mail = { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
 
 interface MailSender {
   /** Delivers `mail` at most once per `key`. */

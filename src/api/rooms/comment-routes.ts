@@ -10,6 +10,8 @@ import { roomStub, type CommentFailure } from "../../rooms/stub.ts";
 import type { AnchorRequest, CommentActor, CommentResult } from "../../rooms/comments/threads.ts";
 import { MAX_COMMENT_CHARS, MAX_QUOTE_CHARS, type Thread } from "../../shared/comments.ts";
 import { shownName } from "../../shared/display-name.ts";
+import { MAX_MENTIONS, mentionedIds } from "../../shared/mentions.ts";
+import { notifyLater } from "../../core/notifications.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
@@ -24,7 +26,12 @@ const SYSTEM_AUTHOR = "Roomful";
 /** A Yjs relative position, base64: a few dozen bytes; the cap only stops abuse. */
 const relativePosition = z.base64().max(256);
 
-const body = z.string().trim().min(1, "A comment needs some text.").max(MAX_COMMENT_CHARS);
+const body = z
+  .string()
+  .trim()
+  .min(1, "A comment needs some text.")
+  .max(MAX_COMMENT_CHARS)
+  .refine((text) => mentionedIds(text).length <= MAX_MENTIONS, `At most ${MAX_MENTIONS} mentions in one comment.`);
 const statusQuery = z.object({ status: z.enum(["open", "resolved", "all"]).default("open") });
 const createBody = z.strictObject({
   body,
@@ -55,6 +62,22 @@ function valueOf<T>(result: CommentResult<T> | { ok: false; refusal: "room_reset
 function actorOf(c: AppContext, access: RoomAccess): CommentActor {
   const { user } = requirePrincipal(c);
   return { id: user?.id ?? null, name: user ? shownName(user.name) : SYSTEM_AUTHOR, canManage: access.canManage };
+}
+
+/**
+ * Who a comment reaches: the people it mentions and, for a reply, everyone else who wrote in the
+ * thread. The notify job keeps only those who may view the room.
+ */
+function notifyAbout(c: AppContext, access: RoomAccess, thread: Thread, commentId: string, isReply: boolean): void {
+  const comment = thread.comments.find((m) => m.id === commentId);
+  if (!comment) return;
+  const actorId = comment.author.id;
+  const base = { roomId: access.room.id, actorId, excerpt: comment.body, url: `/#/rooms/${access.room.id}?thread=${thread.id}`, sourceId: comment.id };
+  const mentioned = mentionedIds(comment.body);
+  if (mentioned.length > 0) notifyLater(c.executionCtx, c.env, { ...base, kind: "mention", userIds: mentioned });
+  if (!isReply) return;
+  const participants = [...new Set(thread.comments.map((m) => m.author.id).filter((id): id is string => id !== null && !mentioned.includes(id)))];
+  notifyLater(c.executionCtx, c.env, { ...base, kind: "reply", userIds: participants });
 }
 
 const bytes = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
@@ -98,6 +121,7 @@ commentRoutes.post("/", async (c) => {
   const { body, anchor } = await readJson(c, createBody);
   const request: AnchorRequest = "quote" in anchor ? anchor : { start: bytes(anchor.start), end: bytes(anchor.end) };
   const thread = valueOf(await roomStub(c.env, access.room.id).createThread(actorOf(c, access), body, request));
+  notifyAbout(c, access, thread, thread.comments[0]!.id, false);
   return c.json({ thread }, 201);
 });
 
@@ -114,6 +138,7 @@ commentRoutes.post("/:threadId/replies", async (c) => {
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
   const thread = valueOf(await roomStub(c.env, access.room.id).replyToThread(actorOf(c, access), threadId, body));
+  notifyAbout(c, access, thread, thread.comments.at(-1)!.id, true);
   return c.json({ thread }, 201);
 });
 
@@ -146,6 +171,8 @@ commentRoutes.patch("/:threadId/replies/:commentId", async (c) => {
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
   const thread = valueOf(await roomStub(c.env, access.room.id).editComment(actorOf(c, access), threadId, commentId, body));
+  // A mention added by the edit notifies; one that was there already was notified (same source id).
+  notifyAbout(c, access, thread, commentId, false);
   return c.json({ thread });
 });
 

@@ -14,6 +14,7 @@ import { editableRoom, viewableRoom } from "./load.ts";
 import { assertApplied } from "./room-calls.ts";
 import { preconditionFailed, readPrecondition } from "./preconditions.ts";
 import { actorOf } from "../../core/events.ts";
+import { streamAppend } from "./streamed-append.ts";
 
 export const documentRoutes = new Hono<AppEnv>();
 
@@ -73,6 +74,10 @@ async function editDocument(c: AppContext, operation: "replace" | "append"): Pro
   const access = await editableRoom(c);
   const precondition = readPrecondition(c);
   const kind = contentKindOf(c.req.header("content-type"));
+  // Markdown and text are appended as they arrive (streamed-append.ts); whole bodies too, in one step.
+  if (operation === "append" && (kind === "markdown" || kind === "text")) {
+    return streamAppend(c, access.room.id, kind, precondition, actorOf(c.get("principal")));
+  }
   const body = await readText(c, MAX_DOCUMENT_BYTES);
   let content: string;
   try {
@@ -102,7 +107,7 @@ documentRoutes.put("/", (c) => editDocument(c, "replace"));
 documentRoute({
   method: "post",
   path: "/api/rooms/:id/document/append",
-  summary: "Append to the document (body by Content-Type, as for PUT; If-Match / If-None-Match as for PUT)",
+  summary: "Append to the document (body by Content-Type, as for PUT; If-Match / If-None-Match as for PUT); Markdown and text are applied as they arrive, so a chunked body grows live",
   auth: "editors of the room",
   responses: { 204: "Appended (ETag: the new version)", 400: "Unreadable body or precondition header", 403: "Viewer", 412: "Precondition failed", 413: "Too large" },
 });

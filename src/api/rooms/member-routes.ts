@@ -2,6 +2,7 @@
 // (src/api/invitations/) and become members only when they accept.
 import { and, asc, eq } from "drizzle-orm";
 import { Hono } from "hono";
+import { notifyLater } from "../../core/notifications.ts";
 import { z } from "zod";
 import { roomMembers, users } from "../../db/schema.ts";
 import { shownName } from "../../shared/display-name.ts";
@@ -79,6 +80,17 @@ memberRoutes.post("/", async (c) => {
     await applyLiveAccess(c.env, access.room, user, body.role);
     const data = { userId: user.id, role: body.role, previousRole: currentRole };
     await recordEvent(c.env, { roomId: access.room.id, type: "member.role_changed", actor: actorOf(c.get("principal")), data });
+    if (body.role !== currentRole) {
+      notifyLater(c.executionCtx, c.env, {
+        kind: "access_changed",
+        roomId: access.room.id,
+        actorId: c.get("principal")?.user?.id ?? null,
+        userIds: [user.id],
+        excerpt: `Your role is now ${body.role}.`,
+        url: `/#/rooms/${access.room.id}`,
+        sourceId: crypto.randomUUID(),
+      });
+    }
     const member: ChangedMember = { userId: user.id, name: shownName(user.name), email: user.email, role: body.role };
     return c.json({ member }, 200);
   }
@@ -86,6 +98,17 @@ memberRoutes.post("/", async (c) => {
   // or id is registered or not: invites are no way to find out who uses Roomful.
   const invitee = user ? { userId: user.id } : body.email ? { email: body.email } : null;
   const invitation = await invite(c.env, access.room.id, invitee, body.role, c.get("principal")?.user?.id ?? null);
+  if (user) {
+    notifyLater(c.executionCtx, c.env, {
+      kind: "invitation",
+      roomId: access.room.id,
+      actorId: c.get("principal")?.user?.id ?? null,
+      userIds: [user.id],
+      excerpt: `Join as ${body.role}.`,
+      url: "/#/",
+      sourceId: invitation.id,
+    });
+  }
   // Recorded alike whoever (or nobody) the address belongs to, as the answer is: no invitee in it.
   const invited = { invitationId: invitation.id, role: body.role };
   await recordEvent(c.env, { roomId: access.room.id, type: "member.invited", actor: actorOf(c.get("principal")), data: invited });
@@ -112,6 +135,17 @@ memberRoutes.delete("/:userId", async (c) => {
   if (removed.length === 0) throw notFound("Member");
   const [user] = await database(c.env).select().from(users).where(eq(users.id, userId)).limit(1);
   if (user) await applyMemberRemoval(c.env, access.room, user);
+  if (user && !isSelf) {
+    notifyLater(c.executionCtx, c.env, {
+      kind: "access_changed",
+      roomId: access.room.id,
+      actorId: c.get("principal")?.user?.id ?? null,
+      userIds: [user.id],
+      excerpt: "You were removed from this room.",
+      url: "/#/",
+      sourceId: crypto.randomUUID(),
+    });
+  }
   await recordEvent(c.env, { roomId: access.room.id, type: "member.removed", actor: actorOf(c.get("principal")), data: { userId } });
   return c.body(null, 204);
 });

@@ -17,6 +17,7 @@ import { presentAccess, presentRoom } from "./present.ts";
 import { purgeRoom } from "./purge.ts";
 import { roomQuotaExceeded, roomQuotaOf } from "../quotas.ts";
 import { insertRoomWithinQuota } from "./create-room.ts";
+import { presenceStub } from "../../presence/stub.ts";
 import { actorOf, recordEvent } from "../../core/events.ts";
 
 export const roomRoutes = new Hono<AppEnv>();
@@ -57,7 +58,9 @@ documentRoute({
   summary: "Rooms you may see (member of, or public), newest first",
   auth: "signed in",
   query: pageQuery,
-  responses: { 200: "{ rooms, nextCursor }; each room with lastActivityAt (its latest snapshot, taken ~30 s after an edit, or its last settings change)" },
+  responses: {
+    200: "{ rooms, nextCursor }; each room with lastActivityAt (its latest snapshot, taken ~30 s after an edit, or its last settings change) and unread (chat messages by others after your read mark, capped at 100)",
+  },
 });
 roomRoutes.get("/", async (c) => {
   const principal = requirePrincipal(c);
@@ -79,9 +82,14 @@ roomRoutes.get("/", async (c) => {
     .orderBy(desc(rooms.createdAt), desc(rooms.id))
     .limit(limit + 1);
   const { page, nextCursor } = pageOf(rows, limit, (row) => row.room);
+  // One call for the page: the presence object keeps the chat and each user's read marks.
+  const unread = principal.user
+    ? await presenceStub(c.env).unreadCounts(principal.user.id, page.map((row) => ({ roomId: row.room.id, member: row.role !== null })))
+    : {};
   const present = (row: (typeof page)[number]) => ({
     ...presentRoom(row.room, row.role),
     lastActivityAt: new Date(Math.max(row.room.updatedAt, row.lastSnapshotAt ?? 0)).toISOString(),
+    unread: unread[row.room.id] ?? 0,
   });
   return c.json({ rooms: page.map(present), nextCursor });
 });

@@ -17,6 +17,12 @@ type Row = { type: SearchResultType; roomId: string; roomName: string; itemId: s
 /** Weights for bm25 per column (title, body): a word in a heading path or file name counts more. */
 const TITLE_WEIGHT = 2;
 const BODY_WEIGHT = 1;
+/**
+ * At most this many matches (the most recently indexed the caller may see) are ranked: past it,
+ * a very common word costs no more (bench/search.mjs; README "Search at scale"). Above MAX_OFFSET
+ * in search-routes.ts, so every page a cursor can reach is inside it.
+ */
+export const CANDIDATE_CAP = 2_000;
 /** Tokens either side of a match in a snippet. */
 const SNIPPET_TOKENS = 12;
 
@@ -31,23 +37,37 @@ function urlOf(row: Row): string {
 export async function runSearch(env: Env, actor: Actor, request: SearchRequest): Promise<{ results: SearchResult[]; more: boolean }> {
   const match = toMatchExpression(parseQuery(request.q));
   const conditions: SQL[] = [sql`search_fts MATCH ${match}`];
+  // The access policy's own predicate, evaluated once per query into a set of room ids (not
+  // once per matching row, which was most of the cost for common words).
   const mayView = visibleRoomsFor(actor);
-  if (mayView) conditions.push(mayView);
+  if (mayView) conditions.push(sql`e.room_id IN visible`);
   if (request.type) conditions.push(sql`e.type = ${request.type}`);
   if (request.roomId) conditions.push(sql`e.room_id = ${request.roomId}`);
-  // One pass. Tried: ranking in a CTE and computing snippets only for the page's rows;
-  // bench/search.mjs measured it slower for common words and prefixes (the MATCH runs twice).
+  // Three steps in one statement: `hits` walks the matches newest first (FTS5 reads its index
+  // in rowid order, descending, and stops at the cap) keeping those the caller may see, with
+  // their bm25; `page` ranks them and cuts the page; snippets are made for the page's rows only
+  // (a second MATCH, restricted to one rowid each). A word that matches more than
+  // CANDIDATE_CAP visible entries is ranked among its CANDIDATE_CAP most recently indexed ones.
   const query = sql`
+    WITH ${mayView ? sql`visible AS MATERIALIZED (SELECT rooms.id FROM rooms WHERE ${mayView}),` : sql``}
+    hits AS MATERIALIZED (
+      SELECT search_fts.rowid AS id, bm25(search_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank, e.at AS at
+      FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+      WHERE ${sql.join(conditions, sql` AND `)}
+      ORDER BY search_fts.rowid DESC
+      LIMIT ${CANDIDATE_CAP}
+    ),
+    page AS MATERIALIZED (SELECT id, rank, at FROM hits ORDER BY rank, at DESC, id DESC LIMIT ${request.limit + 1} OFFSET ${request.offset})
     SELECT e.type AS type, e.room_id AS roomId, rooms.name AS roomName, e.item_id AS itemId,
            e.position AS position, e.file_id AS fileId, e.at AS at,
            snippet(search_fts, -1, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', ${SNIPPET_TOKENS}) AS marked,
-           bm25(search_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank
-    FROM search_fts
-    JOIN search_entries e ON e.id = search_fts.rowid
-    JOIN rooms ON rooms.id = e.room_id
-    WHERE ${sql.join(conditions, sql` AND `)}
-    ORDER BY rank, e.at DESC, e.id DESC
-    LIMIT ${request.limit + 1} OFFSET ${request.offset}`;
+           page.rank AS rank
+    FROM page
+    CROSS JOIN search_fts ON search_fts.rowid = page.id
+    CROSS JOIN search_entries e ON e.id = page.id
+    CROSS JOIN rooms ON rooms.id = e.room_id
+    WHERE search_fts MATCH ${match}
+    ORDER BY page.rank, page.at DESC, page.id DESC`;
   let rows: Row[];
   try {
     rows = await database(env).all<Row>(query);

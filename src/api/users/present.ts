@@ -9,6 +9,7 @@ export function presentUser(user: User): Api.User {
     name: shownName(user.name),
     email: user.email,
     role: user.role,
+    notify: user.notify,
     createdAt: new Date(user.createdAt).toISOString(),
     updatedAt: new Date(user.updatedAt).toISOString(),
   };

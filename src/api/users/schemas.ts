@@ -32,6 +32,8 @@ export const updateUserBody = z
     email: email.optional(),
     password: password.optional(),
     role: z.enum(["user", "admin"]).optional(),
+    /** Which notifications are emailed (the inbox keeps them all). */
+    notify: z.enum(["all", "mentions", "none"]).optional(),
     /** Required when users change their own email or password. */
     currentPassword: z.string().min(1).max(256).optional(),
   })

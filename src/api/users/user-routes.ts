@@ -37,6 +37,7 @@ userRoutes.post("/", async (c) => {
     email: body.email,
     passwordHash: await hashPassword(body.password),
     role: "user" as const,
+    notify: "all" as const,
     createdAt: now,
     updatedAt: now,
   };
@@ -119,6 +120,7 @@ userRoutes.patch("/:id", async (c) => {
     ...(body.name !== undefined && { name: body.name }),
     ...(body.email !== undefined && { email: body.email }),
     ...(body.role !== undefined && { role: body.role }),
+    ...(body.notify !== undefined && { notify: body.notify }),
     ...(body.password !== undefined && { passwordHash: await hashPassword(body.password) }),
     updatedAt: Date.now(),
   };

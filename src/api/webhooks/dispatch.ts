@@ -3,7 +3,8 @@
 //   others return at once. The winner, after letting go, looks for events that arrived meanwhile.
 // - The webhook's `cursor` moves past an event only once the receiver answered 2xx, so a failure
 //   stops the line: the job throws, the queue retries it with exponential backoff (consumer.ts),
-//   then the dead-letter queue marks the job failed; the next event or the hourly cron tries again.
+//   then the dead-letter queue marks the job failed; the hourly cron tries again (new events do
+//   not wake a failing webhook: src/core/webhook-wake.ts).
 // - Each (webhook, event, replay generation) has one delivery id, sent as X-Roomful-Delivery on
 //   every attempt: receivers dedupe on it.
 // - After 24 h of failures the webhook is paused and its owner mailed (pause.ts).

@@ -21,6 +21,7 @@ import { ShortcutsDialog } from "./editor/ShortcutsDialog.tsx";
 import { filesIn, insertFiles, type ImageTarget, type UploadStatus } from "./editor/document-uploads.ts";
 import { withImageView } from "./editor/image-view.ts";
 import { withFileCardView } from "./editor/file-card-view.ts";
+import { UploadPlaceholders } from "./editor/upload-placeholders.ts";
 import { CommentHighlights, setCommentThreads } from "./comments/comment-highlights.ts";
 import { anchorRange, selectionAnchor } from "./comments/comment-anchor.ts";
 import type { CommentsBridge } from "./comments/CommentsPanel.tsx";
@@ -46,6 +47,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
   const [dialog, setDialog] = useState<"link" | "alt" | "help" | null>(null);
   const [upload, setUpload] = useState<UploadStatus>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const filePicker = useRef<HTMLInputElement>(null);
   // The editor's own handlers are fixed at creation: they reach the editor through this ref.
   const target = useRef<ImageTarget | null>(null);
   const commentsRef = useRef(comments);
@@ -68,6 +70,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
           user: { id: user.id, name: user.name, color: colourFor(user.id) },
         }),
         Placeholder.configure({ placeholder: "Start writing, or press ? for shortcuts…" }),
+        UploadPlaceholders,
         CommentHighlights.configure({ onOpenThread: (id) => commentsRef.current?.onOpenThread(id) }),
       ],
       editable: !readOnly,
@@ -148,7 +151,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
   return (
     <div data-readonly={readOnly} className={`min-h-full ${readOnly ? "bg-slate-50 dark:bg-slate-950" : "bg-white dark:bg-slate-900"}`}>
       {editor && !readOnly && (
-        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} onComment={comments ? () => comments.onNewThread(selectionAnchor(editor.state)) : undefined} />
+        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onFile={() => filePicker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} onComment={comments ? () => comments.onNewThread(selectionAnchor(editor.state)) : undefined} />
       )}
       <input
         ref={picker}
@@ -157,6 +160,18 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
         multiple
         hidden
         aria-label="Insert images"
+        onChange={(event) => {
+          addFiles(filesIn(event.target.files));
+          event.target.value = "";
+        }}
+      />
+      {/* Any file: an image goes in as an image, anything else as a file card. */}
+      <input
+        ref={filePicker}
+        type="file"
+        multiple
+        hidden
+        aria-label="Attach files"
         onChange={(event) => {
           addFiles(filesIn(event.target.files));
           event.target.value = "";

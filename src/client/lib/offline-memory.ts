@@ -16,6 +16,8 @@ const userSchema = z.object({
   name: z.string(),
   email: z.string(),
   role: z.enum(["user", "admin"]),
+  // Only shown offline; the server's value replaces it online. A copy from before the field existed still opens.
+  notify: z.enum(["all", "mentions", "none"]).catch("all"),
   createdAt: z.string(),
   updatedAt: z.string(),
 }) satisfies z.ZodType<User>;

@@ -17,6 +17,7 @@ import { API_HOST, WS_PROTOCOL } from "../api.ts";
 import { closeMessage, type ConnectionRole, type HelloMessage, parseRoomNotice, ROOM_CLOSE, RoomCloseCode, type RoomNotice } from "../../shared/room-protocol.ts";
 import { SIGNED_OUT_REASON } from "../../shared/signed-out.ts";
 import { deleteUnkeyedCopy, offlineCopyName } from "./offline-copies.ts";
+import { addReconnectJitter } from "./reconnect-jitter.ts";
 
 /** `closed`: the room refused this connection for good (access removed, room deleted). */
 export type LinkState = "connecting" | "connected" | "reconnecting" | "offline" | "closed";
@@ -67,6 +68,7 @@ export class RoomConnection {
     void deleteUnkeyedCopy(roomId);
     this.persistence = new IndexeddbPersistence(offlineCopyName(userId, roomId), this.doc);
     this.provider = new YProvider(API_HOST, roomId, this.doc, { party: "room", protocol: WS_PROTOCOL, connect: false });
+    addReconnectJitter(this.provider);
     // Connect once the copy is loaded and its flag read, so the first acknowledgement is known
     // to cover edits from an earlier visit.
     void this.#readUnsentFlag().finally(() => {

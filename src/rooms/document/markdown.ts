@@ -110,6 +110,7 @@ const serializer = new MarkdownSerializer(
       state.write(`[${state.esc(String(node.attrs.name ?? "file"))}](${href})`);
     },
     text: base.nodes.text!,
+    mention: (state, node) => state.write(state.esc(`@${node.attrs.label ?? node.attrs.id}`)),
     bulletList: (state, node) => state.renderList(node, "  ", () => "- "),
     orderedList: (state, node) => {
       // Tiptap calls the first number `start`; the base serializer reads `order`.

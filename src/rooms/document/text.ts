@@ -30,7 +30,15 @@ function blockText(node: PMNode): string {
   if (node.isTextblock) {
     let text = "";
     node.forEach((child) => {
-      text += child.isText ? child.text : child.type === hardBreak ? "\n" : child.type.name === "fileCard" ? fileCardLabel(child.attrs) : "";
+      text += child.isText
+        ? child.text
+        : child.type === hardBreak
+          ? "\n"
+          : child.type.name === "fileCard"
+            ? fileCardLabel(child.attrs)
+            : child.type.name === "mention"
+              ? `@${child.attrs.label ?? child.attrs.id}`
+              : "";
     });
     return text;
   }

@@ -4,8 +4,16 @@ import type { AnyExtension } from "@tiptap/core";
 import Image from "@tiptap/extension-image";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import StarterKit from "@tiptap/starter-kit";
+import Mention from "@tiptap/extension-mention";
 import { FileCard } from "./file-card.ts";
 import { isSafeHref } from "./safe-href.ts";
+
+/** The mention node as the schema needs it; the client configures its suggestion on top (Mention.extend keeps the name). */
+export const mention = Mention.configure({
+  HTMLAttributes: { class: "mention" },
+  renderText: ({ node }) => `@${node.attrs.label ?? node.attrs.id}`,
+  renderHTML: ({ options, node }) => ["span", options.HTMLAttributes, `@${node.attrs.label ?? node.attrs.id}`],
+});
 
 export const extensions: AnyExtension[] = [
   // The client adds Collaboration, which brings its own Yjs-aware undo; Tiptap's own history
@@ -24,4 +32,8 @@ export const extensions: AnyExtension[] = [
   Image.configure({ inline: true, allowBase64: false, HTMLAttributes: { loading: "lazy" } }),
   // Any other file: an inline card (name, size, download link); see file-card.ts.
   FileCard,
+  // @someone: an inline node carrying the user's id and the name shown when it was made. Text and
+  // Markdown exports read "@Name"; HTML keeps <span data-type="mention" data-id>, which imports back.
+  // The client adds the suggestion popup (typing @); the room notifies whom a new one names.
+  mention,
 ];

@@ -5,6 +5,7 @@
 import type { Editor } from "@tiptap/core";
 import { API_BASE } from "../../api.ts";
 import { uploadFile } from "../../lib/upload.ts";
+import { addUploadPlaceholder, removeUploadPlaceholder, setUploadProgress } from "./upload-placeholders.ts";
 
 export type UploadStatus = { name: string; percent: number } | null;
 
@@ -26,14 +27,28 @@ async function sizeOf(file: File): Promise<{ width: number; height: number } | n
 type Awareness = { getLocalState(): unknown; setLocalStateField(field: string, value: unknown): void };
 export type ImageTarget = { editor: Editor; roomId: string; awareness: Awareness };
 
-/** Uploads `files` one by one and inserts each at `at` (a document position) or the selection. */
+/**
+ * Uploads `files` one by one, each shown in the document (upload-placeholders.ts) at `at` (a
+ * document position) or the caret while it uploads, and put in where that placeholder is.
+ */
 export async function insertFiles({ editor, roomId, awareness }: ImageTarget, files: File[], onStatus: (status: UploadStatus) => void, at?: number): Promise<void> {
   for (const file of files) {
     onStatus({ name: file.name, percent: 0 });
-    const [size, stored] = await Promise.all([
-      sizeOf(file),
-      uploadFile(file, roomId, (sent, total) => onStatus({ name: file.name, percent: Math.round((sent / total) * 100) })),
-    ]);
+    const placeholder = addUploadPlaceholder(editor, file.name, at ?? editor.state.selection.from);
+    const progress = (sent: number, total: number) => {
+      const percent = Math.round((sent / total) * 100);
+      onStatus({ name: file.name, percent });
+      setUploadProgress(editor, placeholder, percent);
+    };
+    let size: Awaited<ReturnType<typeof sizeOf>>;
+    let stored: Awaited<ReturnType<typeof uploadFile>>;
+    try {
+      [size, stored] = await Promise.all([sizeOf(file), uploadFile(file, roomId, progress)]);
+    } catch (error) {
+      removeUploadPlaceholder(editor, placeholder);
+      throw error;
+    }
+    const spot = removeUploadPlaceholder(editor, placeholder);
     const src = `${API_BASE}/api/files/${stored.id}`;
     const content = isImage(file)
       ? { type: "image", attrs: { src, alt: file.name.replace(/\.[^.]+$/, ""), ...size } }
@@ -42,8 +57,8 @@ export async function insertFiles({ editor, roomId, awareness }: ImageTarget, fi
           { type: "text", text: " " },
         ];
     if (editor.isDestroyed) return;
-    if (at === undefined) editor.chain().focus().insertContent(content).run();
-    else editor.chain().focus().insertContentAt(at, content).run();
+    if (spot === null) editor.chain().focus().insertContent(content).run();
+    else editor.chain().focus().insertContentAt(spot, content).run();
     bumpFilesRev(awareness);
   }
   onStatus(null);

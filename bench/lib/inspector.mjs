@@ -1,0 +1,33 @@
+// Live JS heap of a workerd isolate over its V8 inspector, as test/resilience/stack.ts does:
+// workerd does not answer HeapProfiler.collectGarbage, but a heap snapshot collects first (its
+// chunks are streamed and ignored), then Runtime.getHeapUsage reads what is still live.
+export async function heapAfterGc(url) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
+  let nextId = 1;
+  const call = (method) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), 120_000);
+      const onMessage = (event) => {
+        const reply = JSON.parse(String(event.data));
+        if (reply.id !== id) return;
+        clearTimeout(timer);
+        ws.removeEventListener("message", onMessage);
+        if (reply.error) reject(new Error(`inspector ${method}: ${reply.error.message}`));
+        else resolve(reply.result);
+      };
+      ws.addEventListener("message", onMessage);
+      ws.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call("HeapProfiler.enable");
+    await call("HeapProfiler.takeHeapSnapshot");
+    return (await call("Runtime.getHeapUsage")).usedSize;
+  } finally {
+    ws.close();
+  }
+}
