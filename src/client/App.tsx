@@ -1,6 +1,6 @@
 // The app shell: toasts and the session around everything; signed-in pages get the tab's
 // presence & chat socket.
-import { useEffect, useState } from "react";
+import { type ReactNode, useContext, useEffect, useState } from "react";
 import { AuthForm } from "./components/AuthForm.tsx";
 import { CreateRoomForm } from "./components/CreateRoomForm.tsx";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
@@ -32,13 +32,15 @@ function Session() {
   const session = useSessionState();
   return (
     <SessionContext value={session}>
-      {/* One screen high: the room scrolls its document and panels inside it, so its header and a
-          phone's panel bar stay put (and shrink with the on-screen keyboard; see index.html). */}
-      <div className="flex h-dvh flex-col bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-        <Header />
-        <OfflineBanner />
-        <Pages />
-      </div>
+      <ChatSocket>
+        {/* One screen high: the room scrolls its document and panels inside it, so its header and a
+            phone's panel bar stay put (and shrink with the on-screen keyboard; see index.html). */}
+        <div className="flex h-dvh flex-col bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+          <Header />
+          <OfflineBanner />
+          <Pages />
+        </div>
+      </ChatSocket>
     </SessionContext>
   );
 }
@@ -57,12 +59,14 @@ function Pages() {
   return <SignedIn user={user} />;
 }
 
-function SignedIn({ user }: { user: User }) {
-  const route = useRoute();
-  const { onboardingId, refresh } = useSession();
+/** The tab's presence & chat socket while someone is signed in (the header's bell uses it too). */
+function ChatSocket({ children }: { children: ReactNode }) {
+  const { user, refresh } = useSession();
   const toast = useToast();
   const [chat, setChat] = useState<ChatClient | null>(null);
+  const userId = user?.id ?? null;
   useEffect(() => {
+    if (!userId) return setChat(null);
     const client = new ChatClient((code) => {
       if (code === ChatCloseCode.signedOut) {
         // Signed out elsewhere, a password change, or the account deleted: back to sign-in.
@@ -76,10 +80,18 @@ function SignedIn({ user }: { user: User }) {
     });
     setChat(client);
     return () => client.close();
-  }, [user.id, refresh, toast]);
+  }, [userId, refresh, toast]);
+  return <ChatContext value={chat}>{children}</ChatContext>;
+}
+
+function SignedIn({ user }: { user: User }) {
+  const route = useRoute();
+  const { onboardingId } = useSession();
+  const chat = useContext(ChatContext);
+  // The socket opens in the effect after the user is known: one render without it.
   if (!chat) return null;
   return (
-    <ChatContext value={chat}>
+    <>
       {route.page === "room" ? (
         <LazyRoomView key={route.roomId} roomId={route.roomId} user={user} />
       ) : (
@@ -92,6 +104,6 @@ function SignedIn({ user }: { user: User }) {
           </main>
         </div>
       )}
-    </ChatContext>
+    </>
   );
 }

@@ -346,6 +346,18 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     return Object.fromEntries(rooms.map(({ roomId }) => [roomId, byChannel[roomChannel(roomId)] ?? 0]));
   }
 
+  /** When each room's chat last got a message (epoch ms), for the room list's recent activity: one index step per room. */
+  lastMessageTimes(roomIds: string[]): Record<string, number> {
+    const times: Record<string, number> = {};
+    for (const roomId of roomIds) {
+      const last = this.ctx.storage.sql
+        .exec<{ at: number }>(`SELECT created_at AS at FROM messages WHERE channel = ? ORDER BY seq DESC LIMIT 1`, roomChannel(roomId))
+        .toArray()[0];
+      if (last) times[roomId] = last.at;
+    }
+    return times;
+  }
+
   /** Who has a tab on the room now (the notification job emails nobody who is looking). */
   viewersOf(roomId: string): string[] {
     const ids = new Set<string>();

@@ -25,6 +25,8 @@ export interface PresenceRpc {
   markRead(userId: string, channel: Channel, seq: number): Promise<number>;
   /** Unread messages per room (capped at 100); rooms where the user is no member count only after a first read. */
   unreadCounts(userId: string, rooms: { roomId: string; member: boolean }[]): Promise<Record<string, number>>;
+  /** Each room's latest chat message time (epoch ms); rooms without messages are left out. */
+  lastMessageTimes(roomIds: string[]): Promise<Record<string, number>>;
   viewersOf(roomId: string): Promise<string[]>;
   roomsViewedBy(userId: string): Promise<string[]>;
   pushInbox(userId: string, unreadCount: number): Promise<void>;

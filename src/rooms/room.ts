@@ -502,6 +502,13 @@ export class Room extends YServer {
     return editors;
   }
 
+  /** The document's ETag alone (a conditional GET that turns out unchanged needs no export). */
+  async currentETag(): Promise<string> {
+    await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
+    return documentETag(this.document);
+  }
+
   /** The document's state with its ETag, read together. */
   async getDocument(): Promise<{ state: Uint8Array; etag: string }> {
     await this.#ready();

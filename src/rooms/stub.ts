@@ -30,6 +30,7 @@ export interface RoomRpc {
   getDocument(): Promise<{ state: Uint8Array; etag: string }>;
   editDocument(operation: "replace" | "append", contentJson: string, approximateBytes: number, precondition?: Precondition | null, author?: string | null): Promise<DocumentEditResult>;
   takeEditors(): Promise<string[]>;
+  currentETag(): Promise<string>;
   appendStreamed(blocksJson: string, trailing: number, approximateBytes: number, precondition: Precondition | null, author: string | null): Promise<DocumentEditResult>;
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
@@ -43,7 +44,7 @@ export interface RoomRpc {
   replyToThread(actor: CommentActor, threadId: string, body: string): CommentAnswer<Thread>;
   setThreadResolved(threadId: string, resolved: boolean): CommentAnswer<Thread>;
   editComment(actor: CommentActor, threadId: string, commentId: string, body: string): CommentAnswer<Thread>;
-  deleteComment(actor: CommentActor, threadId: string, commentId: string): CommentAnswer<{ threadDeleted: boolean }>;
+  deleteComment(actor: CommentActor, threadId: string, commentId: string): CommentAnswer<{ threadDeleted: boolean; thread: Thread | null }>;
 }
 
 export function roomStub(env: Env, roomId: string): DurableObjectStub & RoomRpc {

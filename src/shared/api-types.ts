@@ -31,7 +31,7 @@ export type Room = {
   role: RoomRole | null;
   createdAt: string;
   updatedAt: string;
-  /** Lists only: the room's latest snapshot (taken ~30 s after an edit) or settings change. */
+  /** Lists only: the room's latest snapshot (taken ~30 s after an edit), chat message or settings change. */
   lastActivityAt?: string;
   /** Lists only: chat messages by others since you last read the room's chat (capped at 100). */
   unread?: number;

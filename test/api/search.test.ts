@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { SearchPage, SearchResult } from "../../src/shared/api-types.ts";
 import { admin, type Auth, call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
+import { CANDIDATE_CAP } from "../../src/api/search/search.ts";
 
 async function search(auth: Auth, q: string, extra: Record<string, string> = {}): Promise<SearchPage> {
   const response = await call("GET", `/api/search?${new URLSearchParams({ q, ...extra })}`, { auth });
@@ -116,6 +117,31 @@ describe("each type is found, fresh, with snippets and highlights", () => {
     // Equal relevance: the most recent first.
     const ats = first.results.map((r) => r.at);
     expect([...ats].sort().reverse()).toEqual(ats);
+  });
+});
+
+describe("ranking at scale", () => {
+  it("ranks by bm25 when few entries match, and among the CANDIDATE_CAP newest when a word matches more", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    // Entries written straight into D1 (the FTS triggers index them): this is about the query,
+    // and 2,000 messages through the queue would take minutes.
+    const insert = env.DB.prepare("INSERT INTO search_entries (type, room_id, item_id, title, body, at) VALUES ('message', ?, ?, 'Bench', ?, ?)");
+    const rows = [
+      // The oldest ten say the word three times: the best bm25 of all, but outside the cap.
+      ...Array.from({ length: 10 }, (_, i) => insert.bind(room.id, `old-${i}`, "okapi okapi okapi in the archive", 1_000 + i)),
+      ...Array.from({ length: CANDIDATE_CAP }, (_, i) => insert.bind(room.id, `new-${i}`, `okapi sighting number ${i} in the field notes`, 10_000 + i)),
+    ];
+    for (let i = 0; i < rows.length; i += 500) await env.DB.batch(rows.slice(i, i + 500));
+    const capped = (await search(owner.auth, "okapi", { limit: "50" })).results;
+    expect(capped).toHaveLength(50);
+    expect(capped.some((r) => r.id.startsWith("old-"))).toBe(false);
+    const scores = capped.map((r) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+
+    // Under the cap the ranking is exact: the triple mention comes first.
+    await env.DB.batch([insert.bind(room.id, "rare-best", "wombat wombat wombat", 1), insert.bind(room.id, "rare-other", "a wombat once", 2)]);
+    expect((await search(owner.auth, "wombat")).results.map((r) => r.id)).toEqual(["rare-best", "rare-other"]);
   });
 });
 

@@ -76,6 +76,16 @@ describe.each(Object.keys(sizes) as (keyof typeof sizes)[])("at %s size", (size)
     await page.getByTestId("connection-state").filter({ hasText: "Connected" }).waitFor();
     await shot(page, `${size}-room`);
     expect(await seriousViolations(page)).toEqual([]);
+    if (size === "phone") {
+      // The toolbar's More menu, open.
+      await page.getByRole("toolbar", { name: "Formatting" }).getByRole("button", { name: "More" }).tap();
+      const menu = page.getByRole("menu", { name: "More formatting" });
+      await menu.waitFor();
+      await shot(page, "phone-room-more");
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.keyboard.press("Escape");
+      await menu.waitFor({ state: "hidden" });
+    }
     if (size === "phone") await page.getByRole("navigation", { name: "Room panels" }).getByRole("button", { name: "Chat" }).tap();
     await page.getByTestId("chat-message").filter({ hasText: "A message to look at." }).waitFor();
     // New messages are announced: the log is a live region.

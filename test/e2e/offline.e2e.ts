@@ -19,6 +19,7 @@ const olgaWho = { name: "Olga", email: `olga-${run}@example.com` };
 const pietWho = { name: "Piet", email: `piet-${run}@example.com` };
 
 const connection = (page: Page) => page.getByTestId("connection-state");
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 beforeAll(async () => {
   ({ stack, browser } = await startBrowserStack("dev-stack-offline.log"));
@@ -67,6 +68,14 @@ describe("opening the app offline", () => {
     await olga.goto(`${shell.url}/#/rooms/${roomId}`);
     await editorOf(olga).and(olga.locator('[contenteditable="true"]')).waitFor();
     await typeAtEnd(olga, "Typed online.");
+    // An image in the document, pasted (a 1x1 PNG): its bytes are the room's file, not part of the copy.
+    await olga.evaluate(`(() => {
+      const bytes = Uint8Array.from(atob(${JSON.stringify(PNG)}), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "dot.png", { type: "image/png" }));
+      document.querySelector(".ProseMirror").dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
+    await editorOf(olga).locator('img[alt="dot"]').waitFor();
     await piet.goto(`${stack.webUrl}/#/rooms/${roomId}`);
     await editorOf(piet).getByText("Typed online.").waitFor();
     await olga.getByText("Unsaved changes").waitFor({ state: "hidden" });
@@ -85,6 +94,8 @@ describe("opening the app offline", () => {
 
     await olga.getByRole("link", { name: /Field notes/ }).click();
     await editorOf(olga).getByText("Typed online.").waitFor();
+    // The image's file cannot load offline: said so, not shown as removed.
+    await editorOf(olga).getByRole("img", { name: "Image not loaded while offline: dot" }).waitFor();
     expect(await connection(olga).textContent()).toBe("Offline");
     await editorOf(olga).and(olga.locator('[contenteditable="true"]')).waitFor();
     await typeAtEnd(olga, " Typed offline.");
@@ -104,15 +115,22 @@ describe("opening the app offline", () => {
     await editorOf(piet).getByText("Typed online. Typed offline.").waitFor();
     await olga.getByTestId("offline-banner").getByText("You are offline.").waitFor({ state: "hidden" });
     await olga.getByText("Unsaved changes").waitFor({ state: "hidden" });
+    // Back online, the image loads.
+    await expect.poll(() => editorOf(olga).locator('img[alt="dot"]').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
   });
 });
 
 describe("a new deploy", () => {
   const shellCaches = (page: Page) => page.evaluate("caches.keys()") as Promise<string[]>;
 
-  it("replaces the shell on the room list, with no file of the old build left in use", async () => {
+  it("replaces the shell on the room list, with no file of the old build left in use; a tab in a room reloads only once back on the list", async () => {
     const [before] = await shellCaches(olga);
     const oldScript = await olga.locator("script[src]").getAttribute("src");
+    // A second tab of hers is in a room, editing: it must not reload under her hands.
+    const inRoom = await olgaContext.newPage();
+    await inRoom.goto(`${shell.url}/#/rooms/${roomId}`);
+    await editorOf(inRoom).getByText("Typed offline.").waitFor();
+    await inRoom.evaluate("window.oldPage = true; navigator.serviceWorker.addEventListener('controllerchange', () => { window.controllerChanged = true; })");
     shell.redeploy();
     await olga.goto(`${shell.url}/#/`);
     await olga.reload();
@@ -125,5 +143,28 @@ describe("a new deploy", () => {
     const stylesheet = await olga.locator('link[rel="stylesheet"]').getAttribute("href");
     for (const file of [script, stylesheet]) expect(await olga.evaluate(`caches.match(${JSON.stringify(file)}).then((r) => !!r)`)).toBe(true);
     await olga.getByTestId("room-item-name").filter({ hasText: "Field notes" }).waitFor();
+
+    // The tab in the room saw the new build take over and stayed put; back on the room list it reloads into it.
+    await inRoom.waitForFunction("window.controllerChanged === true", undefined, { timeout: WAIT_MS });
+    expect(await inRoom.evaluate("window.oldPage")).toBe(true);
+    await Promise.all([inRoom.waitForEvent("load"), inRoom.evaluate("location.hash = '#/'")]);
+    expect(await inRoom.evaluate("window.oldPage")).toBeUndefined();
+    expect(await inRoom.locator("script[src]").getAttribute("src")).toBe(script);
+    await inRoom.close();
+  });
+});
+
+describe("signing out", () => {
+  it("forgets what the user saved in this browser: offline, the app then asks to sign in", async () => {
+    await olga.goto(`${shell.url}/#/`);
+    await olga.getByRole("button", { name: "Sign out" }).click();
+    await olga.getByRole("button", { name: "Sign in" }).waitFor();
+    await expect.poll(() => olga.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('roomful:offline'))")).toEqual([]);
+    await expect.poll(() => olga.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name).filter((name) => name.startsWith('roomful:')))")).toEqual([]);
+    await olgaContext.setOffline(true);
+    await olga.reload();
+    await olga.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(await olga.getByTestId("current-user").count()).toBe(0);
+    await olgaContext.setOffline(false);
   });
 });

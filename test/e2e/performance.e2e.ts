@@ -41,28 +41,51 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Milliseconds from navigating to the room until the paper's last paragraph is on screen. */
-async function timeFirstRender(page: Page): Promise<number> {
+/**
+ * Runs in the page before its scripts: notes when the paper's last paragraph enters the document,
+ * in the page's own clock (milliseconds since navigation started). Only the editor's last few
+ * paragraphs are looked at, so watching costs next to nothing.
+ */
+const WATCH_FIRST_RENDER = `(() => {
+  const seen = () => [...document.querySelectorAll(".ProseMirror > p:nth-last-child(-n+4)")].some((p) => p.textContent.includes(${JSON.stringify(LAST_LINE)}));
+  const observer = new MutationObserver(() => {
+    if (!seen()) return;
+    window.firstRenderAt = performance.now();
+    observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true });
+})()`;
+
+/** From navigating to the room until the paper's last paragraph is in the page: in the page's clock, and as the test saw it. */
+async function timeFirstRender(page: Page): Promise<{ page: number; wall: number }> {
   const started = performance.now();
   await page.goto(`${shell.url}/#/rooms/${roomId}`);
   await editorOf(page).getByText(LAST_LINE).waitFor();
-  return Math.round(performance.now() - started);
+  const wall = Math.round(performance.now() - started);
+  return { page: Math.round((await page.evaluate("window.firstRenderAt")) as number), wall };
 }
 
 describe("a room holding the automerge-paper document", () => {
   it(`renders it within ${BOUND_MS} ms of navigation, from the server and from the browser's copy`, async () => {
     // A new tab: the app shell is cached by now, the document is not in this browser yet.
     const fresh = await rita.context().newPage();
+    await fresh.addInitScript(WATCH_FIRST_RENDER);
     const fromServer = await timeFirstRender(fresh);
     // The same tab again: the document opens from its offline copy, then syncs.
     await fresh.goto("about:blank");
     const fromCopy = await timeFirstRender(fresh);
     const paragraphs = await editorOf(fresh).locator("p").count();
     const shown = (await editorOf(fresh).textContent())!.replace(/\s/g, "").length;
-    console.log(`[first render] automerge-paper (${paper.length} chars, ${paragraphs} paragraphs): ${fromServer} ms from the server, ${fromCopy} ms from the browser's copy`);
+    console.log(
+      `[first render] automerge-paper (${paper.length} chars, ${paragraphs} paragraphs), navigation start to its last paragraph in the page: ` +
+        `${fromServer.page} ms from the server, ${fromCopy.page} ms from the browser's copy ` +
+        `(seen by the test: ${fromServer.wall} ms and ${fromCopy.wall} ms)`,
+    );
     // Every character but whitespace (blank lines become paragraph breaks) is on the page.
     expect(shown).toBe(paper.replace(/\s/g, "").length);
-    expect(fromServer).toBeLessThan(BOUND_MS);
-    expect(fromCopy).toBeLessThan(BOUND_MS);
+    expect(fromServer.page).toBeGreaterThan(0);
+    expect(fromServer.page).toBeLessThan(BOUND_MS);
+    expect(fromCopy.page).toBeGreaterThan(0);
+    expect(fromCopy.page).toBeLessThan(BOUND_MS);
   });
 });

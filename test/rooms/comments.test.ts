@@ -70,6 +70,20 @@ describe("comment threads over REST", () => {
     expect((await threads(room.id, owner.auth)).find((t) => t.id === thread.id)!.comments.map((c) => c.body)).toEqual(["Source?"]);
     expect((await call("DELETE", `/api/rooms/${room.id}/comments/${thread.id}/replies/${thread.comments[0].id}`, { auth: owner.auth })).status).toBe(204);
     expect((await threads(room.id, owner.auth)).map((t) => t.anchor.quote)).toEqual(["fox"]);
+
+    // Scripts follow comments through the room's event log.
+    const { events } = await json(await call("GET", `/api/rooms/${room.id}/events?types=comment.*`, { auth: owner.auth }));
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      "comment.created",
+      "comment.created",
+      "comment.replied",
+      "comment.edited",
+      "comment.resolved",
+      "comment.reopened",
+      "comment.deleted",
+      "comment.deleted",
+    ]);
+    expect(events.at(-1).data).toEqual({ threadId: thread.id, commentId: thread.comments[0].id, threadDeleted: true });
   });
 
   it("shows authors by their current name, and a script's comments as the system's", async () => {
@@ -79,6 +93,22 @@ describe("comment threads over REST", () => {
     expect((await call("PATCH", `/api/users/${owner.id}`, { auth: owner.auth, body: { name: "Renamed" } })).status).toBe(200);
     const authors = (await threads(room.id, owner.auth)).map((t) => t.comments[0]!.author);
     expect(authors).toEqual([{ id: owner.id, name: "Renamed" }, { id: null, name: "Roomful" }]);
+  });
+});
+
+describe("comments in search", () => {
+  it("a thread is found by its comments' words, by those who may view the room, until it is deleted", async () => {
+    const { owner, room } = await roomWith("Quarterly figures.");
+    const outsider = await signUp("Outsider");
+    const search = async (auth: Auth) => (await json(await call("GET", `/api/search?q=zephyrine&type=comment`, { auth }))).results;
+    const { thread } = await json(await comment(room.id, owner.auth, "A zephyrine thought", { quote: "Quarterly" }));
+    expect(await search(owner.auth)).toMatchObject([{ type: "comment", roomId: room.id, id: thread.id, url: `/#/rooms/${room.id}?thread=${thread.id}` }]);
+    expect(await search(outsider.auth)).toEqual([]);
+    const reply = (await json(await call("POST", `/api/rooms/${room.id}/comments/${thread.id}/replies`, { auth: owner.auth, body: { body: "unrelated" } }))).thread.comments[1].id;
+    await call("DELETE", `/api/rooms/${room.id}/comments/${thread.id}/replies/${reply}`, { auth: owner.auth });
+    expect(await search(owner.auth)).toHaveLength(1);
+    await call("DELETE", `/api/rooms/${room.id}/comments/${thread.id}/replies/${thread.comments[0].id}`, { auth: owner.auth });
+    expect(await search(owner.auth)).toEqual([]);
   });
 });
 

@@ -120,6 +120,24 @@ describe("conditional document edits", () => {
     editor.close();
   });
 
+  it("a GET with the current ETag in If-None-Match is a 304; a stale one gets the document", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    expect((await edit(room.id, owner.auth, "Cached.")).status).toBe(204);
+    const etag = await etagOf(room.id, owner.auth);
+    const fresh = await call("GET", `/api/rooms/${room.id}/document?format=markdown`, { auth: owner.auth, headers: { "if-none-match": etag } });
+    expect(fresh.status).toBe(304);
+    expect(fresh.headers.get("etag")).toBe(etag);
+    expect((await call("GET", `/api/rooms/${room.id}/document?format=text`, { auth: owner.auth, headers: { "if-none-match": `W/${etag}` } })).status).toBe(304);
+    expect((await edit(room.id, owner.auth, "Changed.", {}, "document/append")).status).toBe(204);
+    const stale = await call("GET", `/api/rooms/${room.id}/document?format=markdown`, { auth: owner.auth, headers: { "if-none-match": etag } });
+    expect(stale.status).toBe(200);
+    expect(await stale.text()).toContain("Changed.");
+    // An outsider learns nothing from a guessed ETag: 404 before any comparison.
+    const outsider = await signUp("Outsider");
+    expect((await call("GET", `/api/rooms/${room.id}/document`, { auth: outsider.auth, headers: { "if-none-match": etag } })).status).toBe(404);
+  });
+
   it("If-None-Match: * writes only into an empty document", async () => {
     const owner = await signUp("Owner");
     const room = await createRoom(owner.auth);

@@ -121,6 +121,20 @@ describe("streamed append", () => {
     expect(stored).not.toContain("Line 39.");
   });
 
+  it("a stream past the limits stops with 413, keeping what was applied before", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    // 1.5 MiB of paragraphs, slowly enough that steps land before a limit (the request's 1 MiB,
+    // or the test room's 256 KiB document cap) is reached.
+    const text = Array.from({ length: 15_000 }, (_, i) => `Paragraph ${i} ${"x".repeat(90)}`).join("\n\n");
+    const response = await append(room.id, owner.auth, chunked(new TextEncoder().encode(text), 300, 10, 120));
+    expect(response.status).toBe(413);
+    expect(["payload_too_large", "document_full"]).toContain((await json(response)).error.code);
+    const stored = await (await call("GET", `/api/rooms/${room.id}/document?format=text`, { auth: owner.auth })).text();
+    expect(stored).toContain("Paragraph 0 ");
+    expect(stored).not.toContain("Paragraph 14999 ");
+  });
+
   it("If-Match applies to the stream's first step: stale is 412 and nothing is written", async () => {
     const owner = await signUp("Owner");
     const room = await createRoom(owner.auth);

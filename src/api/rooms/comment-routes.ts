@@ -12,6 +12,8 @@ import { MAX_COMMENT_CHARS, MAX_QUOTE_CHARS, type Thread } from "../../shared/co
 import { shownName } from "../../shared/display-name.ts";
 import { MAX_MENTIONS, mentionedIds } from "../../shared/mentions.ts";
 import { notifyLater } from "../../core/notifications.ts";
+import { actorOf, recordEvent } from "../../core/events.ts";
+import { indexThread, unindexThread } from "../search/index-comment.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
@@ -59,7 +61,7 @@ function valueOf<T>(result: CommentResult<T> | { ok: false; refusal: "room_reset
   return result.value;
 }
 
-function actorOf(c: AppContext, access: RoomAccess): CommentActor {
+function commentActor(c: AppContext, access: RoomAccess): CommentActor {
   const { user } = requirePrincipal(c);
   return { id: user?.id ?? null, name: user ? shownName(user.name) : SYSTEM_AUTHOR, canManage: access.canManage };
 }
@@ -78,6 +80,13 @@ function notifyAbout(c: AppContext, access: RoomAccess, thread: Thread, commentI
   if (!isReply) return;
   const participants = [...new Set(thread.comments.map((m) => m.author.id).filter((id): id is string => id !== null && !mentioned.includes(id)))];
   notifyLater(c.executionCtx, c.env, { ...base, kind: "reply", userIds: participants });
+}
+
+/** After a change: comment.* in the room's event log (ids only: readers fetch the thread), and the thread's search entry. */
+async function commentEvent(c: AppContext, access: RoomAccess, type: string, data: { threadId: string } & Record<string, unknown>, thread?: Thread): Promise<void> {
+  await recordEvent(c.env, { roomId: access.room.id, type, actor: actorOf(c.get("principal")), data });
+  if (thread) await indexThread(c.env, access.room.id, thread);
+  else if (data.threadDeleted) await unindexThread(c.env, access.room.id, data.threadId);
 }
 
 const bytes = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
@@ -120,8 +129,9 @@ commentRoutes.post("/", async (c) => {
   const access = await commentableRoom(c);
   const { body, anchor } = await readJson(c, createBody);
   const request: AnchorRequest = "quote" in anchor ? anchor : { start: bytes(anchor.start), end: bytes(anchor.end) };
-  const thread = valueOf(await roomStub(c.env, access.room.id).createThread(actorOf(c, access), body, request));
+  const thread = valueOf(await roomStub(c.env, access.room.id).createThread(commentActor(c, access), body, request));
   notifyAbout(c, access, thread, thread.comments[0]!.id, false);
+  await commentEvent(c, access, "comment.created", { threadId: thread.id, commentId: thread.comments[0]!.id }, thread);
   return c.json({ thread }, 201);
 });
 
@@ -137,8 +147,9 @@ commentRoutes.post("/:threadId/replies", async (c) => {
   const { threadId } = readParams(c, threadParams);
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
-  const thread = valueOf(await roomStub(c.env, access.room.id).replyToThread(actorOf(c, access), threadId, body));
+  const thread = valueOf(await roomStub(c.env, access.room.id).replyToThread(commentActor(c, access), threadId, body));
   notifyAbout(c, access, thread, thread.comments.at(-1)!.id, true);
+  await commentEvent(c, access, "comment.replied", { threadId: thread.id, commentId: thread.comments.at(-1)!.id }, thread);
   return c.json({ thread }, 201);
 });
 
@@ -155,6 +166,7 @@ commentRoutes.patch("/:threadId", async (c) => {
   const access = await commentableRoom(c);
   const { resolved } = await readJson(c, resolveBody);
   const thread = valueOf(await roomStub(c.env, access.room.id).setThreadResolved(threadId, resolved));
+  await commentEvent(c, access, resolved ? "comment.resolved" : "comment.reopened", { threadId }, thread);
   return c.json({ thread });
 });
 
@@ -170,9 +182,10 @@ commentRoutes.patch("/:threadId/replies/:commentId", async (c) => {
   const { threadId, commentId } = readParams(c, commentParams);
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
-  const thread = valueOf(await roomStub(c.env, access.room.id).editComment(actorOf(c, access), threadId, commentId, body));
+  const thread = valueOf(await roomStub(c.env, access.room.id).editComment(commentActor(c, access), threadId, commentId, body));
   // A mention added by the edit notifies; one that was there already was notified (same source id).
   notifyAbout(c, access, thread, commentId, false);
+  await commentEvent(c, access, "comment.edited", { threadId, commentId }, thread);
   return c.json({ thread });
 });
 
@@ -186,6 +199,7 @@ documentRoute({
 commentRoutes.delete("/:threadId/replies/:commentId", async (c) => {
   const { threadId, commentId } = readParams(c, commentParams);
   const access = await viewableRoom(c);
-  valueOf(await roomStub(c.env, access.room.id).deleteComment(actorOf(c, access), threadId, commentId));
+  const { threadDeleted, thread } = valueOf(await roomStub(c.env, access.room.id).deleteComment(commentActor(c, access), threadId, commentId));
+  await commentEvent(c, access, "comment.deleted", { threadId, commentId, threadDeleted }, thread ?? undefined);
   return c.body(null, 204);
 });

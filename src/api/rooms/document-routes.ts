@@ -59,12 +59,19 @@ documentRoute({
   summary: "The room's document (format=json|markdown|html|text|yjs)",
   auth: "anyone who may view the room",
   query: formatQuery,
-  responses: { 200: "The document, with its version's ETag", 404: "No such room" },
+  responses: { 200: "The document, with its version's ETag", 304: "If-None-Match holds the current ETag", 404: "No such room" },
 });
 documentRoutes.get("/", async (c) => {
   const { format } = readQuery(c, formatQuery);
   const access = await viewableRoom(c);
-  const { state, etag } = await roomStub(c.env, access.room.id).getDocument();
+  const room = roomStub(c.env, access.room.id);
+  // A copy that is still current costs no export: 304 (the ETag names the version, in any format).
+  const cached = c.req.header("if-none-match");
+  if (cached !== undefined) {
+    const current = await room.currentETag();
+    if (cached.split(",").some((tag) => tag.trim().replace(/^W\//, "") === current || tag.trim() === "*")) return c.body(null, 304, { etag: current });
+  }
+  const { state, etag } = await room.getDocument();
   // The version's ETag: send it back in If-Match to edit only what you read.
   c.header("etag", etag);
   return renderState(c, state, format);

@@ -59,7 +59,7 @@ documentRoute({
   auth: "signed in",
   query: pageQuery,
   responses: {
-    200: "{ rooms, nextCursor }; each room with lastActivityAt (its latest snapshot, taken ~30 s after an edit, or its last settings change) and unread (chat messages by others after your read mark, capped at 100)",
+    200: "{ rooms, nextCursor }; each room with lastActivityAt (its latest snapshot, taken ~30 s after an edit, its latest chat message, or its last settings change) and unread (chat messages by others after your read mark, capped at 100)",
   },
 });
 roomRoutes.get("/", async (c) => {
@@ -82,13 +82,15 @@ roomRoutes.get("/", async (c) => {
     .orderBy(desc(rooms.createdAt), desc(rooms.id))
     .limit(limit + 1);
   const { page, nextCursor } = pageOf(rows, limit, (row) => row.room);
-  // One call for the page: the presence object keeps the chat and each user's read marks.
-  const unread = principal.user
-    ? await presenceStub(c.env).unreadCounts(principal.user.id, page.map((row) => ({ roomId: row.room.id, member: row.role !== null })))
-    : {};
+  // The presence object keeps the chat and each user's read marks: two calls for the page, side by side.
+  const presence = presenceStub(c.env);
+  const [unread, lastMessageAt] = await Promise.all([
+    principal.user ? presence.unreadCounts(principal.user.id, page.map((row) => ({ roomId: row.room.id, member: row.role !== null }))) : ({} as Record<string, number>),
+    presence.lastMessageTimes(page.map((row) => row.room.id)),
+  ]);
   const present = (row: (typeof page)[number]) => ({
     ...presentRoom(row.room, row.role),
-    lastActivityAt: new Date(Math.max(row.room.updatedAt, row.lastSnapshotAt ?? 0)).toISOString(),
+    lastActivityAt: new Date(Math.max(row.room.updatedAt, row.lastSnapshotAt ?? 0, lastMessageAt[row.room.id] ?? 0)).toISOString(),
     unread: unread[row.room.id] ?? 0,
   });
   return c.json({ rooms: page.map(present), nextCursor });

@@ -1,6 +1,7 @@
 // Runs a parsed search: FTS5 MATCH over search_entries, joined to the rooms the caller may see
 // (visibleRoomsFor, the access policy's own SQL, checked at query time, so a removed member or
-// a room made private stops matching at once), ranked by bm25 with recency as the tiebreak.
+// a room made private stops matching at once), ranked by bm25 with recency as the tiebreak,
+// among at most CANDIDATE_CAP matches (the newest) so a very common word stays cheap.
 import { type SQL, sql } from "drizzle-orm";
 import type { Env } from "../../env.ts";
 import type { Actor } from "../../core/access.ts";
@@ -30,6 +31,7 @@ function urlOf(row: Row): string {
   if (row.type === "file") return `/api/files/${row.fileId ?? row.itemId}`;
   const room = `/#/rooms/${row.roomId}`;
   if (row.type === "document") return `${room}?block=${row.position ?? 0}`;
+  if (row.type === "comment") return `${room}?thread=${row.itemId}`;
   // A message's position (its seq) lets the chat page back to it without searching by id.
   return `${room}?message=${row.itemId}${row.position === null ? "" : `&seq=${row.position}`}`;
 }

@@ -1,13 +1,27 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { MAX_MESSAGE_CHARS, MAX_PAGE } from "../../shared/chat-protocol.ts";
 import { shownName } from "../../shared/display-name.ts";
 import { useRoomChat } from "../hooks/useRoomChat.ts";
 import { colourFor } from "../../shared/colour.ts";
 import { useMessageTarget } from "../lib/room-target.ts";
+import { useMarkChatRead } from "../hooks/useMarkChatRead.ts";
+import { useRoomPeople } from "../hooks/useRoomPeople.ts";
+import { MentionText } from "./mentions/MentionText.tsx";
+import { useMentionAutocomplete } from "./mentions/useMentionAutocomplete.tsx";
 
-export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
+/** `visible`: the panel is on screen (its tab, or a phone's open sheet): new messages are marked read. */
+export function ChatPanel({ roomId, myId, visible = false }: { roomId: string; myId: string; visible?: boolean }) {
   const chat = useRoomChat(roomId, myId);
   const [draft, setDraft] = useState("");
+  const { people, names: memberNames } = useRoomPeople(roomId);
+  const mentions = useMentionAutocomplete({ value: draft, onChange: setDraft, people, myId });
+  // Authors of messages held are known by name too (a public room's past visitors).
+  const names = useMemo(() => {
+    const all = new Map(memberNames);
+    for (const m of chat.messages) if (m.userId && !all.has(m.userId)) all.set(m.userId, shownName(m.userName));
+    return all;
+  }, [memberNames, chat.messages]);
+  useMarkChatRead(roomId, chat.messages.at(-1)?.seq ?? null, visible);
   const list = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const heightBefore = useRef(0);
@@ -61,7 +75,7 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     stickToBottom.current = true;
-    if (chat.send(draft)) setDraft("");
+    if (chat.send(mentions.toBody(draft))) setDraft("");
   };
 
   return (
@@ -96,7 +110,9 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
                 <time className="text-xs text-slate-600 dark:text-slate-400" dateTime={m.createdAt}>
                   {new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
                 </time>
-                <p className="break-words whitespace-pre-wrap">{m.body}</p>
+                <p className="break-words whitespace-pre-wrap">
+                  <MentionText body={m.body} names={names} myId={myId} />
+                </p>
               </li>
             ),
           )}
@@ -110,7 +126,7 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
           {chat.error}
         </p>
       )}
-      <form onSubmit={submit} className="flex gap-2 border-t border-slate-200 dark:border-slate-700 p-3">
+      <form onSubmit={submit} className="relative flex gap-2 border-t border-slate-200 dark:border-slate-700 p-3">
         <label htmlFor="chat-input" className="sr-only">
           Message
         </label>
@@ -118,8 +134,10 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
           id="chat-input"
           value={draft}
           maxLength={MAX_MESSAGE_CHARS + 100}
+          {...mentions.fieldProps}
           onChange={(e) => {
             setDraft(e.target.value);
+            mentions.fieldProps.onSelect(e);
             chat.noteTyping();
           }}
           placeholder="Message the room"
@@ -128,6 +146,7 @@ export function ChatPanel({ roomId, myId }: { roomId: string; myId: string }) {
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1 text-sm text-white hover:bg-indigo-700">
           Send
         </button>
+        {mentions.menu}
       </form>
     </section>
   );

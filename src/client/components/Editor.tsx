@@ -9,6 +9,8 @@ import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useEffect, useRef, useState } from "react";
 import { useToast } from "../hooks/useToast.ts";
+import { useRoomPeople } from "../hooks/useRoomPeople.ts";
+import { mentionWithSuggestions } from "./editor/mention-suggestion.ts";
 import { extensions } from "../../shared/editor/extensions.ts";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
 import { colourFor } from "../../shared/colour.ts";
@@ -44,6 +46,10 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function Editor({ connection, roomId, user, readOnly, comments }: { connection: RoomConnection; roomId: string; user: User; readOnly: boolean; comments?: EditorComments }) {
   const toast = useToast();
+  // Whom @ offers: read through a ref by the suggestion, which is fixed when the editor is made.
+  const people = useRoomPeople(roomId).people;
+  const peopleRef = useRef(people);
+  peopleRef.current = people;
   const [dialog, setDialog] = useState<"link" | "alt" | "help" | null>(null);
   const [upload, setUpload] = useState<UploadStatus>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -63,7 +69,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
   const editor = useEditor(
     {
       extensions: [
-        ...withFileCardView(withImageView(extensions)),
+        ...withFileCardView(withImageView(extensions)).map((e) => (e.name === "mention" ? mentionWithSuggestions(() => peopleRef.current, user.id) : e)),
         Collaboration.configure({ document: connection.doc, field: FRAGMENT_NAME }),
         CollaborationCaret.configure({
           provider: connection.provider,

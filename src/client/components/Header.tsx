@@ -4,6 +4,7 @@ import { colourFor } from "../../shared/colour.ts";
 import { initials } from "../lib/initials.ts";
 import { navigate } from "../lib/route.ts";
 import { SearchBox } from "./SearchBox.tsx";
+import { NotificationBell } from "./notifications/NotificationBell.tsx";
 import { ThemeToggle } from "./ThemeToggle.tsx";
 
 export function Header() {
@@ -21,6 +22,7 @@ export function Header() {
         {/* A phone keeps the avatar; the name stays for screen readers. */}
         <span className="sr-only md:not-sr-only">{user.name}</span>
       </span>
+      <NotificationBell />
       <ThemeToggle />
       <button
         type="button"

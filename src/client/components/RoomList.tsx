@@ -2,7 +2,8 @@
 // recent activity (or name, or age).
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api.ts";
-import { useOnline } from "../hooks/useChat.ts";
+import { useChatClient, useOnline } from "../hooks/useChat.ts";
+import { roomChannel } from "../../shared/chat-protocol.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { useToast } from "../hooks/useToast.ts";
 import { offlineRooms } from "../lib/offline-rooms.ts";
@@ -47,6 +48,24 @@ export function RoomList() {
   }, [savedOnly, load]);
 
   useEffect(() => void load(), [load]);
+
+  // Unread counts: a room read in any tab of ours drops to 0 at once; a new notification, or
+  // coming back to this tab, asks the server again (the list follows no room's chat itself).
+  const chat = useChatClient();
+  useEffect(() => {
+    const reload = () => document.visibilityState === "visible" && void load();
+    const stop = chat.listen((frame) => {
+      if (frame.type === "read") setRooms((list) => list?.map((r) => (roomChannel(r.id) === frame.channel ? { ...r, unread: 0 } : r)) ?? null);
+      else if (frame.type === "inbox") void load();
+    });
+    window.addEventListener("focus", reload);
+    document.addEventListener("visibilitychange", reload);
+    return () => {
+      stop();
+      window.removeEventListener("focus", reload);
+      document.removeEventListener("visibilitychange", reload);
+    };
+  }, [chat, load]);
 
   // The live roster moves counts without refetching; it only lists rooms we may see.
   const live = useMemo(() => {
@@ -111,6 +130,12 @@ export function RoomList() {
               >
                 <span className="flex items-center gap-2 font-medium">
                   <span className="min-w-0 truncate" data-testid="room-item-name">{room.name}</span>
+                  {(room.unread ?? 0) > 0 && (
+                    <span data-testid="room-unread" className="shrink-0 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white">
+                      {room.unread! >= 100 ? "99+" : room.unread}
+                      <span className="sr-only"> unread</span>
+                    </span>
+                  )}
                   {count > 0 && (
                     <span className="ml-auto shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100">
                       {count} here now

@@ -7,8 +7,8 @@ import { useChatClient } from "../hooks/useChat.ts";
 import { useRoomConnection, useRoomState } from "../hooks/useRoomConnection.ts";
 import { useToast } from "../hooks/useToast.ts";
 import { useIsPhone } from "../hooks/useMediaQuery.ts";
-import { isNetworkFailure, rememberedRoom, rememberRoom } from "../lib/offline-memory.ts";
-import { useMessageTarget } from "../lib/room-target.ts";
+import { forgetRoom, isNetworkFailure, rememberedRoom, rememberRoom } from "../lib/offline-memory.ts";
+import { useMessageTarget, useThreadTarget } from "../lib/room-target.ts";
 import type { Room, RoomAccess, User } from "../../shared/api-types.ts";
 import { AvatarStack } from "./AvatarStack.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
@@ -19,6 +19,7 @@ import { HistoryPanel } from "./HistoryPanel.tsx";
 import { MembersPanel } from "./MembersPanel.tsx";
 import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
 import { RoomName } from "./RoomName.tsx";
+import { RoomMuteToggle } from "./notifications/RoomMuteToggle.tsx";
 import { RoomAccessSettings } from "./RoomAccessSettings.tsx";
 import { SidePanel, type PanelId } from "./SidePanel.tsx";
 import { CommentsPanel, type CommentsBridge, type Draft } from "./comments/CommentsPanel.tsx";
@@ -39,6 +40,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const state = useRoomState(connection);
   const editing = useAwarenessUsers(connection?.provider ?? null);
   const messageTarget = useMessageTarget();
+  const threadTarget = useThreadTarget();
   const comments = useCommentThreads(roomId, connection);
   const [commentsBridge, setCommentsBridge] = useState<CommentsBridge | null>(null);
   const [activeThread, setActiveThread] = useState<string | null>(null);
@@ -47,6 +49,14 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
     setPanel("comments");
     if (phone) setSheetOpen(true);
   };
+
+  // A link to a comment thread (a notification) opens the Comments panel at it.
+  useEffect(() => {
+    if (!threadTarget) return;
+    setActiveThread(threadTarget.id);
+    setPanel("comments");
+    if (phone) setSheetOpen(true);
+  }, [threadTarget, phone]);
 
   // A link to a chat message shows the chat (on a phone, opens its sheet); ChatPanel finds it.
   useEffect(() => {
@@ -65,11 +75,18 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
         // No network: the room as last seen online opens on its offline copy.
         const saved = isNetworkFailure(error) ? rememberedRoom(user.id, roomId) : null;
         if (saved) return setDetails(saved);
+        if (!isNetworkFailure(error)) forgetRoom(user.id, roomId);
         setFailed(error.message);
         toast.error(error);
       },
     );
   }, [roomId, user.id, toast]);
+
+  // Access removed or the room deleted: what this browser remembered of it goes with its copy.
+  const lostAccess = state.refused?.reason === "no-access" || state.refused?.reason === "deleted";
+  useEffect(() => {
+    if (lostAccess) forgetRoom(user.id, roomId);
+  }, [lostAccess, user.id, roomId]);
 
   useEffect(() => {
     chat.view(roomId);
@@ -103,6 +120,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
         {details && !phone && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{details.room.visibility}</span>}
         <div className="ml-auto flex shrink-0 items-center gap-3 md:gap-4">
           <AvatarStack roomId={roomId} editing={editing} compact={phone} />
+          <RoomMuteToggle roomId={roomId} userId={user.id} />
           <ConnectionIndicator state={state} compact={phone} />
         </div>
       </div>
@@ -139,7 +157,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
         </div>
         <SidePanel current={panel} onSelect={setPanel} showMembers={canManage} phone={phone} sheetOpen={sheetOpen} onSheetOpen={setSheetOpen}>
           {{
-            chat: <ChatPanel roomId={roomId} myId={user.id} />,
+            chat: <ChatPanel roomId={roomId} myId={user.id} visible={panel === "chat" && (!phone || sheetOpen)} />,
             comments: (
               <CommentsPanel
                 roomId={roomId}

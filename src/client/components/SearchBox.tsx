@@ -15,7 +15,7 @@ const TYPING_PAUSE_MS = 200;
  * After navigating, waits for the editor to render block `position`, scrolls to it and outlines
  * it with an overlay (the editor's own DOM is ProseMirror's: a mark set on it would be redrawn away).
  */
-function revealBlock(position: number, deadline = Date.now() + 20_000): void {
+export function revealBlock(position: number, deadline = Date.now() + 20_000): void {
   const block = document.querySelector<HTMLElement>(`#document-editor > :nth-child(${position + 1})`);
   if (!block) {
     if (Date.now() < deadline) setTimeout(() => revealBlock(position, deadline), 100);

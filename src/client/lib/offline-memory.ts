@@ -69,6 +69,13 @@ export const rememberedRooms = (userId: string): Room[] => read(roomsKey(userId)
 export const rememberRoom = (userId: string, details: RoomDetails) => write(roomKey(userId, details.room.id), details);
 export const rememberedRoom = (userId: string, roomId: string): RoomDetails | null => read(roomKey(userId, roomId), detailsSchema);
 
+/** No longer the user's to see: neither its details nor its place in the saved list stay. */
+export function forgetRoom(userId: string, roomId: string): void {
+  localStorage.removeItem(roomKey(userId, roomId));
+  const rooms = rememberedRooms(userId);
+  if (rooms.some((room) => room.id === roomId)) rememberRooms(userId, rooms.filter((room) => room.id !== roomId));
+}
+
 /** Signed out: nothing of the user's stays. */
 export function forgetUser(userId: string): void {
   if (rememberedUser()?.id === userId) localStorage.removeItem(USER_KEY);

@@ -17,20 +17,28 @@ function shellWorkerUrl(): string | undefined {
 export function startShellWorker(): void {
   const url = shellWorkerUrl();
   if (!url || !("serviceWorker" in navigator)) return;
+  // The first install claims this page: nothing to reload. Later, a change of controller means a
+  // new build took over (asked for by this tab or another one). Listening before registering
+  // misses no change.
+  let controlled = navigator.serviceWorker.controller !== null;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (controlled) reloadWhenSafe();
+    controlled = true;
+  });
   navigator.serviceWorker.register(url).then(followUpdates, (error: unknown) => console.error("service worker:", error));
 }
 
-function followUpdates(registration: ServiceWorkerRegistration): void {
-  // The first install claims this page: nothing to reload. Later, a change of controller means a
-  // new build took over.
-  const hadController = navigator.serviceWorker.controller !== null;
-  let reloading = false;
-  navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!hadController || reloading) return;
-    reloading = true;
-    window.location.reload();
-  });
+let reloading = false;
 
+/** Reloads into the new build; a tab in a room waits until it is back on the room list. */
+function reloadWhenSafe(): void {
+  if (reloading) return;
+  if (!safeToReload()) return window.addEventListener("hashchange", reloadWhenSafe, { once: true });
+  reloading = true;
+  window.location.reload();
+}
+
+function followUpdates(registration: ServiceWorkerRegistration): void {
   const activateWhenSafe = () => {
     if (registration.waiting && navigator.serviceWorker.controller && safeToReload()) registration.waiting.postMessage("skip-waiting");
   };

@@ -25,3 +25,24 @@ export function useMessageTarget(): MessageTarget | null {
   }, []);
   return target;
 }
+
+/** The comment thread a url points at (`?thread=<id>`, a notification's link). */
+export function threadTargetOf(hash: string): string | null {
+  const id = new URLSearchParams(hash.split("?")[1] ?? "").get("thread");
+  return id && id.length <= 100 ? id : null;
+}
+
+/** The thread the current URL points at, if any (again after each navigation to it). */
+export function useThreadTarget(): { id: string } | null {
+  const read = () => {
+    const id = threadTargetOf(window.location.hash);
+    return id ? { id } : null;
+  };
+  const [target, setTarget] = useState(read);
+  useEffect(() => {
+    const onChange = () => setTarget(read());
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return target;
+}

@@ -123,7 +123,7 @@ export class CommentThreads {
   }
 
   /** The author or a manager; deleting a thread's first comment deletes the thread. */
-  delete(actor: CommentActor, threadId: string, commentId: string): CommentResult<{ threadDeleted: boolean }> {
+  delete(actor: CommentActor, threadId: string, commentId: string): CommentResult<{ threadDeleted: boolean; thread: Thread | null }> {
     const found = this.#find(threadId, commentId);
     if (!found.ok) return found;
     if (found.value.author_id !== actor.id && !actor.canManage) return refused("not_author");
@@ -131,11 +131,11 @@ export class CommentThreads {
     if (first?.id === commentId) {
       this.#store.deleteThread(threadId);
       this.announce({ deletedThreadId: threadId });
-      return { ok: true, value: { threadDeleted: true } };
+      return { ok: true, value: { threadDeleted: true, thread: null } };
     }
     this.#store.deleteComment(commentId);
-    this.#changed(threadId);
-    return { ok: true, value: { threadDeleted: false } };
+    const changed = this.#changed(threadId);
+    return { ok: true, value: { threadDeleted: false, thread: changed.ok ? changed.value : null } };
   }
 
   /** After document edits: refresh the remembered quotes soon, once, so an orphaned thread shows its last text. */

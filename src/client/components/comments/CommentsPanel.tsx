@@ -2,10 +2,16 @@
 // whose text was deleted ("orphaned") and resolved ones listed apart. Commenters and up start
 // threads on the selected text, reply and resolve; authors edit and delete their own comments,
 // owners and admins delete any. Clicking a thread's quote shows its text in the document.
-import { useEffect, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useRef, useState } from "react";
 import { api } from "../../api.ts";
 import { useToast } from "../../hooks/useToast.ts";
 import { MAX_COMMENT_CHARS, type Comment, type Thread } from "../../../shared/comments.ts";
+import { type Person, useRoomPeople } from "../../hooks/useRoomPeople.ts";
+import { MentionText } from "../mentions/MentionText.tsx";
+import { useMentionAutocomplete } from "../mentions/useMentionAutocomplete.tsx";
+
+/** The room's people, for @mentions in comment bodies (shown as names, offered while typing). */
+const People = createContext<{ people: Person[]; names: ReadonlyMap<string, string>; myId: string }>({ people: [], names: new Map(), myId: "" });
 
 /** What the document tells the panel (Editor.tsx makes it). */
 export type CommentsBridge = {
@@ -51,8 +57,10 @@ export function CommentsPanel(props: Props) {
   };
 
   const card = (thread: Thread, kind: "open" | "orphaned" | "resolved") => <ThreadCard key={thread.id} {...props} thread={thread} kind={kind} />;
+  const people = useRoomPeople(props.roomId);
 
   return (
+    <People value={{ ...people, myId: props.myId }}>
     <section aria-label="Comments" className="flex h-full min-h-0 flex-col text-sm">
       <div className="flex items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-700">
         <h2 className="font-semibold">Comments</h2>
@@ -86,6 +94,7 @@ export function CommentsPanel(props: Props) {
         )}
       </div>
     </section>
+    </People>
   );
 }
 
@@ -214,6 +223,7 @@ function ThreadCard(props: Props & { thread: Thread; kind: "open" | "orphaned" |
 function CommentItem(props: { comment: Comment; mine: boolean; canDelete: boolean; onEdit: (body: string) => Promise<boolean>; onDelete: () => void }) {
   const { comment } = props;
   const [editing, setEditing] = useState<string | null>(null);
+  const people = useContext(People);
   return (
     <li className="space-y-1">
       <div className="flex items-baseline gap-2 text-xs text-slate-600 dark:text-slate-400">
@@ -222,7 +232,9 @@ function CommentItem(props: { comment: Comment; mine: boolean; canDelete: boolea
         {comment.editedAt && <span>(edited)</span>}
       </div>
       {editing === null ? (
-        <p className="whitespace-pre-wrap break-words">{comment.body}</p>
+        <p className="whitespace-pre-wrap break-words">
+          <MentionText body={comment.body} names={people.names} myId={people.myId} />
+        </p>
       ) : (
         <BodyField label="Edit comment" value={editing} onChange={setEditing} onSubmit={async () => void ((await props.onEdit(editing)) && setEditing(null))} />
       )}
@@ -253,22 +265,46 @@ function CommentItem(props: { comment: Comment; mine: boolean; canDelete: boolea
 }
 
 /** A comment's text box: Enter with Ctrl/Cmd sends, the length limit is the server's. */
+/** `value` and `onChange` carry the body as sent (`<@userId>` mentions); the box shows @Name and offers people on @. */
 function BodyField(props: { label: string; value: string; onChange: (value: string) => void; onSubmit: () => void; ref?: React.Ref<HTMLTextAreaElement> }) {
+  const { people, names, myId } = useContext(People);
+  const [shown, setShown] = useState("");
+  const reported = useRef<string | null>(null);
+  const change = (text: string) => {
+    setShown(text);
+    reported.current = mentions.toBody(text);
+    props.onChange(reported.current);
+  };
+  const mentions = useMentionAutocomplete({ value: shown, onChange: change, people, myId });
+  // A value set from outside (cleared after sending, a comment opened for editing) is shown anew.
+  if (props.value !== reported.current) {
+    reported.current = props.value;
+    setShown(mentions.toField(props.value, names));
+  }
   return (
-    <textarea
-      ref={props.ref}
-      aria-label={props.label}
-      value={props.value}
-      maxLength={MAX_COMMENT_CHARS}
-      rows={2}
-      onChange={(event) => props.onChange(event.target.value)}
-      onKeyDown={(event) => {
-        if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && props.value.trim()) {
-          event.preventDefault();
-          props.onSubmit();
-        }
-      }}
-      className="w-full rounded border border-slate-300 p-2 dark:border-slate-600 dark:bg-slate-800"
-    />
+    <div className="relative">
+      <textarea
+        ref={props.ref}
+        aria-label={props.label}
+        value={shown}
+        maxLength={MAX_COMMENT_CHARS}
+        rows={2}
+        {...mentions.fieldProps}
+        onChange={(event) => {
+          change(event.target.value);
+          mentions.fieldProps.onSelect(event);
+        }}
+        onKeyDown={(event) => {
+          mentions.fieldProps.onKeyDown(event);
+          if (event.defaultPrevented) return;
+          if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && props.value.trim()) {
+            event.preventDefault();
+            props.onSubmit();
+          }
+        }}
+        className="w-full rounded border border-slate-300 p-2 dark:border-slate-600 dark:bg-slate-800"
+      />
+      {mentions.menu}
+    </div>
   );
 }
