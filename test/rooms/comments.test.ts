@@ -316,15 +316,33 @@ describe("hostile input", () => {
     const sixth = await call("POST", `/api/rooms/${room.id}/comments/${thread.id}/replies`, { auth: owner.auth, body: { body: "6" } });
     expect(sixth.status).toBe(409);
     expect((await json(sixth)).error.code).toBe("limit_reached");
-    // 65,536 bytes of text per room: 16 comments of 4,000 characters fit, the 17th does not.
+    // 65,536 bytes of text per room: 16 comments of 4,000 characters fit, the 17th does not
+    // (written by a script on the admin token, which the per-person write budget leaves alone).
     const big = "w".repeat(4000);
     let refused: Response | null = null;
     for (let i = 0; i < 19 && !refused; i++) {
-      const response = await comment(room.id, owner.auth, big, { quote: "words" });
+      const response = await comment(room.id, admin, big, { quote: "words" });
       if (response.status !== 201) refused = response;
     }
     expect(refused?.status).toBe(409);
     const stored = await threads(room.id, owner.auth);
     expect(stored.reduce((n, t) => n + t.comments.reduce((m, c) => m + c.body.length, 0), 0)).toBeLessThanOrEqual(65536);
+  });
+
+  it("budgets each person's comment writes per room, as chat does", async () => {
+    const { owner, room } = await roomWith("Fast words.");
+    const { thread } = await json(await comment(room.id, owner.auth, "Start", { quote: "Fast" }));
+    const statuses: number[] = [];
+    let limited: Response | null = null;
+    for (let i = 0; i < 12; i++) {
+      const response = await call("POST", `/api/rooms/${room.id}/comments/${thread.id}/replies`, { auth: owner.auth, body: { body: `r${i}` } });
+      statuses.push(response.status);
+      if (response.status === 429) limited ??= response;
+    }
+    // 10 at once (the thread's first comment took one), then 2 per second.
+    expect(statuses.slice(0, 9).every((s) => s === 201 || s === 409)).toBe(true);
+    expect(limited).not.toBeNull();
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await json(limited!)).error.code).toBe("rate_limited");
   });
 });

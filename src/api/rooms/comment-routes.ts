@@ -16,7 +16,7 @@ import { actorOf, recordEvent } from "../../core/events.ts";
 import { indexThread, unindexThread } from "../search/index-comment.ts";
 import { requirePrincipal } from "../auth/guards.ts";
 import type { AppContext, AppEnv } from "../context.ts";
-import { ApiError, forbidden, notFound } from "../errors.ts";
+import { ApiError, forbidden, notFound, tooManyRequests } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams, readQuery } from "../validation.ts";
 import { commentableRoom, viewableRoom } from "./load.ts";
@@ -54,11 +54,13 @@ const REFUSALS: Record<CommentFailure, () => ApiError> = {
   anchor_not_found: () => new ApiError(422, "anchor_not_found", "The quoted text is not in the document."),
   limit_reached: () => new ApiError(409, "limit_reached", "This room or thread holds as many comments as it may."),
   room_reset: () => new ApiError(409, "room_reset", "The room was reset while applying the change; retry."),
+  rate_limited: () => tooManyRequests("Too many comments at once; slow down."),
 };
 
-function valueOf<T>(result: CommentResult<T> | { ok: false; refusal: "room_reset" }): T {
-  if (!result.ok) throw REFUSALS[result.refusal]();
-  return result.value;
+function valueOf<T>(c: AppContext, result: CommentResult<T> | { ok: false; refusal: "room_reset" }): T {
+  if (result.ok) return result.value;
+  if ("retryAfterMs" in result && result.retryAfterMs) c.header("retry-after", String(Math.ceil(result.retryAfterMs / 1000)));
+  throw REFUSALS[result.refusal]();
 }
 
 function commentActor(c: AppContext, access: RoomAccess): CommentActor {
@@ -129,7 +131,7 @@ commentRoutes.post("/", async (c) => {
   const access = await commentableRoom(c);
   const { body, anchor } = await readJson(c, createBody);
   const request: AnchorRequest = "quote" in anchor ? anchor : { start: bytes(anchor.start), end: bytes(anchor.end) };
-  const thread = valueOf(await roomStub(c.env, access.room.id).createThread(commentActor(c, access), body, request));
+  const thread = valueOf(c, await roomStub(c.env, access.room.id).createThread(commentActor(c, access), body, request));
   notifyAbout(c, access, thread, thread.comments[0]!.id, false);
   await commentEvent(c, access, "comment.created", { threadId: thread.id, commentId: thread.comments[0]!.id }, thread);
   return c.json({ thread }, 201);
@@ -147,7 +149,7 @@ commentRoutes.post("/:threadId/replies", async (c) => {
   const { threadId } = readParams(c, threadParams);
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
-  const thread = valueOf(await roomStub(c.env, access.room.id).replyToThread(commentActor(c, access), threadId, body));
+  const thread = valueOf(c, await roomStub(c.env, access.room.id).replyToThread(commentActor(c, access), threadId, body));
   notifyAbout(c, access, thread, thread.comments.at(-1)!.id, true);
   await commentEvent(c, access, "comment.replied", { threadId: thread.id, commentId: thread.comments.at(-1)!.id }, thread);
   return c.json({ thread }, 201);
@@ -165,7 +167,7 @@ commentRoutes.patch("/:threadId", async (c) => {
   const { threadId } = readParams(c, threadParams);
   const access = await commentableRoom(c);
   const { resolved } = await readJson(c, resolveBody);
-  const thread = valueOf(await roomStub(c.env, access.room.id).setThreadResolved(threadId, resolved));
+  const thread = valueOf(c, await roomStub(c.env, access.room.id).setThreadResolved(threadId, resolved));
   await commentEvent(c, access, resolved ? "comment.resolved" : "comment.reopened", { threadId }, thread);
   return c.json({ thread });
 });
@@ -182,7 +184,7 @@ commentRoutes.patch("/:threadId/replies/:commentId", async (c) => {
   const { threadId, commentId } = readParams(c, commentParams);
   const access = await commentableRoom(c);
   const { body } = await readJson(c, replyBody);
-  const thread = valueOf(await roomStub(c.env, access.room.id).editComment(commentActor(c, access), threadId, commentId, body));
+  const thread = valueOf(c, await roomStub(c.env, access.room.id).editComment(commentActor(c, access), threadId, commentId, body));
   // A mention added by the edit notifies; one that was there already was notified (same source id).
   notifyAbout(c, access, thread, commentId, false);
   await commentEvent(c, access, "comment.edited", { threadId, commentId }, thread);
@@ -199,7 +201,7 @@ documentRoute({
 commentRoutes.delete("/:threadId/replies/:commentId", async (c) => {
   const { threadId, commentId } = readParams(c, commentParams);
   const access = await viewableRoom(c);
-  const { threadDeleted, thread } = valueOf(await roomStub(c.env, access.room.id).deleteComment(commentActor(c, access), threadId, commentId));
+  const { threadDeleted, thread } = valueOf(c, await roomStub(c.env, access.room.id).deleteComment(commentActor(c, access), threadId, commentId));
   await commentEvent(c, access, "comment.deleted", { threadId, commentId, threadDeleted }, thread ?? undefined);
   return c.body(null, 204);
 });

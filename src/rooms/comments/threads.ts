@@ -4,6 +4,7 @@
 // thread it belongs to, where a quote is, and the per-room bounds. Refusals are values, not
 // exceptions, across RPC. Every change is announced to the room's sockets (`announce`).
 import * as Y from "yjs";
+import { RateLimiter } from "../../core/token-bucket.ts";
 import type { Comment, Thread, ThreadStatus } from "../../shared/comments.ts";
 import { type Anchor, anchorAtQuote, anchorFromPositions, AnchorResolver, type ResolvedAnchor } from "./anchor.ts";
 import { type CommentRow, CommentStore, type ThreadRow } from "./store.ts";
@@ -14,8 +15,12 @@ export type CommentActor = { id: string | null; name: string; canManage: boolean
 /** Where a new thread goes: a quote a script found in the text, or the editor's selection as relative positions. */
 export type AnchorRequest = { quote: string; occurrence?: number } | { start: Uint8Array; end: Uint8Array };
 
-export type CommentRefusal = "thread_not_found" | "comment_not_found" | "not_author" | "anchor_not_found" | "limit_reached";
-export type CommentResult<T> = { ok: true; value: T } | { ok: false; refusal: CommentRefusal };
+export type CommentRefusal = "thread_not_found" | "comment_not_found" | "not_author" | "anchor_not_found" | "limit_reached" | "rate_limited";
+export type CommentResult<T> = { ok: true; value: T } | { ok: false; refusal: CommentRefusal; retryAfterMs?: number };
+
+/** Comment writes per person in one room: as the chat budget (src/presence/rate-limit.ts). */
+const WRITE_BURST = 10;
+const WRITES_PER_SECOND = 2;
 
 export type CommentLimits = { threadsPerRoom: number; commentsPerThread: number; bytesPerRoom: number };
 
@@ -57,6 +62,8 @@ const anchorOf = (row: ThreadRow): Anchor => ({ start: new Uint8Array(row.anchor
 export class CommentThreads {
   readonly #store: CommentStore;
   #refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Each comment can notify up to 20 people and lands in search: writes are budgeted per author. */
+  readonly #writes = new RateLimiter(WRITE_BURST, WRITES_PER_SECOND);
   /** Kept so an edit in a room without threads costs nothing here. */
   #hasThreads: boolean;
 
@@ -88,6 +95,8 @@ export class CommentThreads {
   }
 
   create(actor: CommentActor, body: string, request: AnchorRequest): CommentResult<Thread> {
+    const limited = this.#overBudget(actor);
+    if (limited) return limited;
     if (this.#store.counts().threads >= this.limits.threadsPerRoom || this.#overBytes(body)) return refused("limit_reached");
     const anchor = "quote" in request ? anchorAtQuote(this.doc, request.quote, request.occurrence) : anchorFromPositions(this.doc, request.start, request.end);
     if (!anchor) return refused("anchor_not_found");
@@ -100,6 +109,8 @@ export class CommentThreads {
   }
 
   reply(actor: CommentActor, threadId: string, body: string): CommentResult<Thread> {
+    const limited = this.#overBudget(actor);
+    if (limited) return limited;
     if (!this.#store.thread(threadId)) return refused("thread_not_found");
     if (this.#store.counts(threadId).comments >= this.limits.commentsPerThread || this.#overBytes(body)) return refused("limit_reached");
     this.#store.insertComment(this.#newComment(threadId, actor, body, Date.now()));
@@ -114,6 +125,8 @@ export class CommentThreads {
 
   /** Only the author rewrites their words; managers may delete them, not put others' in their mouth. */
   edit(actor: CommentActor, threadId: string, commentId: string, body: string): CommentResult<Thread> {
+    const limited = this.#overBudget(actor);
+    if (limited) return limited;
     const found = this.#find(threadId, commentId);
     if (!found.ok) return found;
     if (found.value.author_id !== actor.id) return refused("not_author");
@@ -189,6 +202,12 @@ export class CommentThreads {
       row.last_quote = anchor.quote;
     }
     return anchor;
+  }
+
+  /** The system (admin token) is not budgeted, as in chat. */
+  #overBudget(actor: CommentActor): { ok: false; refusal: "rate_limited"; retryAfterMs: number } | null {
+    const wait = actor.id === null ? 0 : this.#writes.take(actor.id);
+    return wait > 0 ? { ok: false, refusal: "rate_limited", retryAfterMs: wait } : null;
   }
 
   #overBytes(body: string): boolean {
