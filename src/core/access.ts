@@ -103,10 +103,13 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
   return row?.role ?? null;
 }
 
-/** The actor's access to a room, or null when the room does not exist. */
+/** The actor's access to a room, or null when the room does not exist: one D1 round trip (room and role together). */
 export async function roomAccess(env: Env, roomId: string, actor: Actor | null): Promise<RoomAccess | null> {
-  const room = await loadRoom(env, roomId);
-  if (!room) return null;
-  const role = actor?.user ? await memberRole(env, roomId, actor.user.id) : null;
-  return accessFor(room, role, actor);
+  const [row] = await database(env)
+    .select({ room: rooms, role: roomMembers.role })
+    .from(rooms)
+    .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, actor?.user?.id ?? "")))
+    .where(eq(rooms.id, roomId))
+    .limit(1);
+  return row ? accessFor(row.room, row.role, actor) : null;
 }

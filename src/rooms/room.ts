@@ -47,6 +47,8 @@ import { notifyLater } from "../core/notifications.ts";
 import { MAX_MENTIONS } from "../shared/mentions.ts";
 import { documentETag, type Precondition, underPrecondition } from "./document/etag.ts";
 import { replaceTrailingBlocks } from "./document/stream-append.ts";
+import { UNKNOWN_AUTHOR } from "./attribution/store.ts";
+import { changesBetween, type ChangeRun } from "./attribution/changes.ts";
 
 type ConnectionState = {
   userId: string;
@@ -108,6 +110,10 @@ export class Room extends YServer {
    * room loaded from a single stored update (a compacted state) sends those bytes as they are.
    */
   #fullState: Uint8Array | null = null;
+  /** Whose edit is being applied: every stored id range is attributed to it (attribution/). */
+  #author: string = UNKNOWN_AUTHOR;
+  /** Whom the document's own clientID (server edits) is attributed to; one author per clientID. */
+  #serverClientAuthor: string | null = null;
 
   get #env(): Env {
     return this.env as unknown as Env;
@@ -167,10 +173,11 @@ export class Room extends YServer {
     }, SERVER_ORIGIN);
   }
 
-  #persist = (update: Uint8Array): void => {
+  #persist = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     // Never throw from a Yjs update listener: Yjs would stop emitting updates for this doc.
     try {
       this.#storage.stage(update); // written by the flush that broadcasts it (group commit)
+      this.#storage.attribution.stage(transaction, this.#author); // the same commit writes who made it
       this.#snapshots.noteEdit();
       this.#comments.noteEdit();
       noteDocumentEdit(this.ctx, this.#env, this.name);
@@ -326,7 +333,7 @@ export class Room extends YServer {
     let unresolved = false;
     try {
       unresolved = hasMissingDependencies(this.document, update);
-      if (!unresolved) Y.applyUpdate(this.document, update, connection);
+      if (!unresolved) this.#as(connection.state!.userId, () => Y.applyUpdate(this.document, update, connection));
       if (!unresolved) this.#editors.add(connection.state!.userId);
     } catch {
       failed = true;
@@ -464,8 +471,10 @@ export class Room extends YServer {
     // The If-Match / If-None-Match check and the edit run with no await between (etag.ts).
     const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
       if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
-      if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
-      else appendDocument(this.document, node, SERVER_ORIGIN);
+      this.#asServer(author ?? UNKNOWN_AUTHOR, () => {
+        if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
+        else appendDocument(this.document, node, SERVER_ORIGIN);
+      });
       if (author) this.#editors.add(author);
       return this.#afterServerEdit();
     });
@@ -488,7 +497,7 @@ export class Room extends YServer {
     const blocks = (JSON.parse(blocksJson) as unknown[]).map((block) => editorSchema.nodeFromJSON(block));
     const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
       if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
-      replaceTrailingBlocks(this.document, blocks, trailing, SERVER_ORIGIN);
+      this.#asServer(author ?? UNKNOWN_AUTHOR, () => replaceTrailingBlocks(this.document, blocks, trailing, SERVER_ORIGIN));
       if (author) this.#editors.add(author);
       return this.#afterServerEdit();
     });
@@ -523,11 +532,44 @@ export class Room extends YServer {
     await this.#ready();
     if (this.#storage.storedBytes + state.byteLength > this.#limits.maxDocumentBytes) return "document_full";
     this.#comments.rememberQuotes(); // threads the restore orphans keep their last text
-    restoreFromState(this.document, state, SERVER_ORIGIN);
+    // `by` is null only for the admin token (the route passes the principal's user id).
+    this.#asServer(by ?? "admin-token", () => restoreFromState(this.document, state, SERVER_ORIGIN));
     const outcome = this.#afterServerEdit();
     if (outcome !== "applied") return outcome;
     this.#comments.reanchorOrphans();
     return (await this.snapshot({ reason: "restore", by, label }))!;
+  }
+
+  /** Runs an apply with `author` as the author of whatever it stores. */
+  #as(author: string, apply: () => void): void {
+    this.#author = author;
+    try {
+      apply();
+    } finally {
+      this.#author = UNKNOWN_AUTHOR;
+    }
+  }
+
+  /**
+   * A server edit uses the document's own clientID; each author gets a fresh one, so the ids a
+   * server edit creates name exactly one person (a clientID with no structs yet is reused).
+   */
+  #asServer(author: string, apply: () => void): void {
+    if (this.#serverClientAuthor !== author) {
+      if (this.document.store.clients.has(this.document.clientID)) this.document.clientID = crypto.getRandomValues(new Uint32Array(1))[0]!;
+      this.#serverClientAuthor = author;
+    }
+    this.#as(author, apply);
+  }
+
+  /**
+   * Insertions and deletions between `base` (a snapshot's state; null: the empty document) and
+   * now, with the authors recorded for their ids (attribution/changes.ts).
+   */
+  async changesSince(base: Uint8Array | null): Promise<{ changes: ChangeRun[]; truncated: boolean }> {
+    await this.#ready();
+    if (!this.#storedOrReset()) throw new Error("room reset: storing updates failed");
+    return changesBetween(base, this.document, this.#storage.attribution.read());
   }
 
   #afterServerEdit(): EditOutcome {
@@ -586,6 +628,7 @@ export class Room extends YServer {
     return {
       ...this.#storage.stats,
       storedBytes: this.#storage.storedBytes,
+      attribution: this.#storage.attribution.stats(),
       limits: this.#limits,
       connections: [...this.#connections()].length,
       rejectedFrames: this.#frames.rejected(),

@@ -3,6 +3,9 @@
 //                transaction, but the format is the same as one commit per update)
 //   doc_state:   the latest compacted state, split in chunks (SQLite rows cap at 2 MB)
 // Load = doc_state + doc_updates in order. Compaction replaces both in one transaction.
+//   attr_inserts, attr_deletes: who wrote and deleted which Yjs ids (attribution/store.ts),
+//                written in the same transaction as the updates; compaction leaves them be
+import { AttributionStore } from "./attribution/store.ts";
 
 /** Chunk size for blobs: well under the 2 MB per-row limit of DO SQLite. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -32,12 +35,15 @@ export class DocumentStorage {
   #nextSeq = 1;
   /** Applied but not yet written: commit() writes them together (group commit). */
   #staged: Uint8Array[] = [];
+  /** Authors of the staged updates' ids, written by the same commit. */
+  readonly attribution: AttributionStore;
 
   constructor(private readonly storage: DurableObjectStorage) {
     storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_updates (
       seq INTEGER NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (seq, part))`);
     storage.sql.exec(`CREATE TABLE IF NOT EXISTS doc_state (part INTEGER PRIMARY KEY, data BLOB NOT NULL)`);
     storage.sql.exec(`CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    this.attribution = new AttributionStore(storage.sql);
     this.#refreshStats();
   }
 
@@ -109,6 +115,7 @@ export class DocumentStorage {
           sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
         });
       }
+      this.attribution.commit();
     });
   }
 
@@ -123,6 +130,9 @@ export class DocumentStorage {
       sql.exec("DELETE FROM doc_state");
       chunks(state).forEach((part, index) => sql.exec("INSERT INTO doc_state (part, data) VALUES (?, ?)", index, part));
       sql.exec("DELETE FROM doc_updates");
+      // Staged updates are in `state`; their attribution is written here (ids survive merging).
+      this.attribution.commit();
+      this.attribution.prune();
     });
     this.#stats = { stateBytes: state.byteLength, logBytes: 0, logCount: 0 };
   }

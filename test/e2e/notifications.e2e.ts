@@ -71,7 +71,8 @@ beforeAll(async () => {
   expect((await apiAs(alice, stack.apiUrl, "POST", `/api/invitations/${invited.body.invitation.id}/accept`)).status).toBe(200);
   await eventually("the invitation in Alice's inbox", async () => (await apiAs(alice, stack.apiUrl, "GET", "/api/inbox")).body.notifications.length > 0);
   expect((await apiAs(alice, stack.apiUrl, "POST", "/api/inbox/read", { all: true })).body.unreadCount).toBe(0);
-  await bob.goto(`${stack.webUrl}/#/`);
+  // Bob's list loaded before his room was made over the API: load it again.
+  await bob.reload();
   await roomCard(bob).waitFor();
   await alice.goto(`${stack.webUrl}/#/rooms/${roomId}`);
   await editorOf(alice).getByText("Plans for the quarter.").waitFor();

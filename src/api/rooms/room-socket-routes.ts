@@ -24,7 +24,9 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   if (!principal) throw unauthorized();
   assertSocketOrigin(c, principal);
   const mayWrite = mayWriteOverSocket(principal);
-  const access = await roomAccess(c.env, roomId, principal);
+  // The registry of the user's socket rooms is told before the upgrade (a revocation from now on
+  // looks in this room), alongside the access check: a room noted but refused costs nothing.
+  const [access] = await Promise.all([roomAccess(c.env, roomId, principal), principal.user ? userSocketsStub(c.env, principal.user.id).note(roomId) : null]);
   // Null: may not see the room at all.
   const role = access && connectionRoleFor(access, mayWrite);
   if (!role) throw notFound("Room");
@@ -42,8 +44,6 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   const headers = await withIdentity(c.env, c.req.raw.headers, who, roomAudience(roomId));
   headers.delete("authorization");
   headers.delete("cookie");
-  // Before the upgrade, so a revocation from now on knows to look in this room.
-  if (principal.user) await userSocketsStub(c.env, principal.user.id).note(roomId);
 
   const room = await getServerByName(c.env.ROOM as unknown as Parameters<typeof getServerByName>[0], roomId);
   return room.fetch(new Request(url, { headers }));

@@ -90,7 +90,8 @@ export class CommentThreads {
       .threads()
       .filter((row) => status === "all" || (status === "resolved") === (row.resolved === 1))
       .map((row) => ({ row, anchor: this.#heal(resolver, row) ?? this.#resolveAndRemember(resolver, row) }));
-    threads.sort((a, b) => a.anchor.position - b.anchor.position || a.row.created_at - b.row.created_at);
+    const order = (t: (typeof threads)[number]) => (t.anchor.orphaned ? Number.MAX_SAFE_INTEGER : t.anchor.position);
+    threads.sort((a, b) => order(a) - order(b) || a.row.created_at - b.row.created_at);
     return threads.map(({ row, anchor }) => present(row, anchor, comments.get(row.id) ?? []));
   }
 
