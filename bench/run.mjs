@@ -434,15 +434,23 @@ try {
     const ctx = { target: (kind) => targets[kind], newRoom, populate, restart };
     const per = {};
     for (const kind of SERVERS) per[kind] = await attempt(`reconnect storm ${kind}`, () => reconnectStorm(ctx, kind, built, C.stormClients));
-    results.scenarios.storm = per;
+    // Roomful once more with its web client's provider (y-partyserver) and reconnect jitter.
+    const own = await attempt("reconnect storm roomful, own client", () => reconnectStorm(ctx, "roomful", built, C.stormClients, { own: true }));
+    results.scenarios.storm = { ...per, roomfulOwnClient: own };
     const of = (field) => Object.fromEntries(SERVERS.map((k) => [k, per[k]?.[field]]));
     row(`reconnect storm, ${C.stormClients} clients: all resynced after a restart (ms)`, "lower", of("allSyncedMs"));
     row(`  of which the server was down (first close to first reopen, ms)`, null, of("downMs"));
     row(`  from the first reopen until all synced (ms)`, "lower", of("herdMs"));
     row(`  from the first reopen until the last (ms)`, null, of("lastOpenMs"));
-    row(`reconnect storm: bytes received per client (document ${per.roomful?.documentBytes ?? per.yws?.documentBytes} B)`, "lower", of("receivedPerClient"));
+    row(`  per client, socket reopened → synced, p50 / p99 (ms)`, null, Object.fromEntries(SERVERS.map((k) => [k, per[k] && `${per[k].openToSynced.p50} / ${per[k].openToSynced.p99}`])));
+    const any = per.roomful ?? per.yws ?? per.hocuspocus;
+    row(`reconnect storm: bytes received per client (document ${any?.documentBytes} B; missed ${any?.missedBytes} B)`, "lower", of("receivedPerClient"));
     row(`reconnect storm: bytes sent per client`, "lower", of("sentPerClient"));
-    row(`reconnect storm: every client's document intact`, null, Object.fromEntries(SERVERS.map((k) => [k, per[k] ? (per[k].intact ? "yes" : "NO") : null])));
+    if (own) {
+      row(`reconnect storm, Roomful's own client (jitter): all resynced / first reopen until all synced (ms)`, null, { roomful: `${own.allSyncedMs} / ${own.herdMs}`, yws: "n/a", hocuspocus: "n/a" });
+      row(`  per client, socket reopened → synced, p50 / p99 (ms); bytes received per client`, null, { roomful: `${own.openToSynced.p50} / ${own.openToSynced.p99}; ${own.receivedPerClient}`, yws: "n/a", hocuspocus: "n/a" });
+    }
+    row(`reconnect storm: every client's document equal to the writer's`, null, Object.fromEntries(SERVERS.map((k) => [k, per[k] ? (per[k].intact ? "yes" : "NO") : null])));
   }
   if (want("memory")) {
     // Its own Roomful (with the inspector) after the others stopped, so their work is not in its heap.

@@ -25,13 +25,13 @@ export class ChannelSubscribers {
   changed(connection: Connection, before: readonly Channel[], after: readonly Channel[]): void {
     // Not built yet: the first use reads every attachment, this change included.
     if (!this.#byChannel) return;
-    for (const channel of before) if (!after.includes(channel)) this.#remove(channel, connection.id);
+    for (const channel of before) if (!after.includes(channel)) this.#remove(channel, connection);
     for (const channel of after) if (!before.includes(channel)) this.#add(channel, connection);
   }
 
   closed(connection: Connection, channels: readonly Channel[]): void {
     if (!this.#byChannel) return;
-    for (const channel of channels) this.#remove(channel, connection.id);
+    for (const channel of channels) this.#remove(channel, connection);
   }
 
   #index(): Map<Channel, Map<string, Connection>> {
@@ -50,10 +50,12 @@ export class ChannelSubscribers {
     subscribed.set(connection.id, connection);
   }
 
-  #remove(channel: Channel, id: string): void {
+  // Only this very socket: a reconnecting client keeps its connection id (partysocket), so the
+  // old socket's late close must not take the new socket's subscription with it.
+  #remove(channel: Channel, connection: Connection): void {
     const subscribed = this.#byChannel!.get(channel);
-    if (!subscribed) return;
-    subscribed.delete(id);
+    if (subscribed?.get(connection.id) !== connection) return;
+    subscribed.delete(connection.id);
     if (subscribed.size === 0) this.#byChannel!.delete(channel);
   }
 }

@@ -10,6 +10,8 @@ import type { RejectedFrames } from "./frame-policy.ts";
 import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
 import type { AnchorRequest, CommentActor, CommentRefusal, CommentResult } from "./comments/threads.ts";
 import type { Thread, ThreadStatus } from "../shared/comments.ts";
+import type { ChangeRun } from "./attribution/changes.ts";
+import type { AttributionStats } from "./attribution/store.ts";
 
 /** A comment operation's answer; room_reset: the room restarted under it (retry). */
 type CommentAnswer<T> = Promise<CommentResult<T> | { ok: false; refusal: "room_reset" }>;
@@ -20,6 +22,8 @@ export type RoomStats = {
   logBytes: number;
   logCount: number;
   storedBytes: number;
+  /** Beside the document cap, bounded on its own (attribution/store.ts). */
+  attribution: AttributionStats;
   limits: RoomLimits;
   connections: number;
   rejectedFrames: RejectedFrames;
@@ -34,6 +38,7 @@ export interface RoomRpc {
   appendStreamed(blocksJson: string, trailing: number, approximateBytes: number, precondition: Precondition | null, author: string | null): Promise<DocumentEditResult>;
   restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<WrittenSnapshot | EditOutcome>;
   snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null>;
+  changesSince(base: Uint8Array | null): Promise<{ changes: ChangeRun[]; truncated: boolean }>;
   stats(): Promise<RoomStats>;
   updateMemberAccess(userId: string, role: ConnectionRole | null): Promise<void>;
   connectedUserIds(): Promise<string[]>;

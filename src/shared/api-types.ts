@@ -152,3 +152,14 @@ export type Notification = {
   createdAt: string;
   readAt: string | null;
 };
+
+/** Who made a change: `id` null for the admin token and for content older than attribution ("Unknown"). */
+export type ChangeAuthor = { id: string | null; name: string };
+/** One run of inserted or deleted text; `block`: its top-level block (in the base for deletions). */
+export type DocumentChange = { kind: "insert" | "delete"; author: ChangeAuthor; text: string; block: number };
+/** GET /api/rooms/:id/changes: what changed since a snapshot (the newest at or before a time). */
+export type DocumentChanges = {
+  since: { requested: string; snapshotId: string | null; snapshotAt: string | null; note: string };
+  changes: DocumentChange[];
+  truncated: boolean;
+};

@@ -243,6 +243,11 @@ const ROUTES: Route[] = [
     request: (w) => ({ method: "POST", path: `/api/rooms/${w.room}/snapshots/${w.snapshot}/restore` }),
     expect: row(404, 404, 403, 200, 200, 200, 401, 404),
   },
+  {
+    name: "GET /api/rooms/:id/changes",
+    request: (w) => ({ method: "GET", path: `/api/rooms/${w.room}/changes?since=${w.snapshot}` }),
+    expect: row(404, 404, 200, 200, 200, 200, 401, 404),
+  },
   { name: "GET /api/rooms/:id/messages", request: (w) => ({ method: "GET", path: `/api/rooms/${w.room}/messages` }), expect: row(404, 404, 200, 200, 200, 200, 401, 404) },
   {
     name: "POST /api/rooms/:id/messages",

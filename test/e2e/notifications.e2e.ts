@@ -140,6 +140,7 @@ describe("notifications", () => {
     const inbox = bob.getByRole("dialog", { name: "Notifications" });
     const mentions = inbox.getByTestId("notification").filter({ hasText: `${people.alice.name} mentioned you in ${ROOM}` });
     await expect.poll(() => mentions.count()).toBe(2);
+    await shot(bob, "desktop-inbox");
     expect(await mentions.and(bob.locator("[data-unread]")).count()).toBe(2);
 
     // The chat mention: the room opens its chat at the message, marked.
@@ -164,6 +165,9 @@ describe("notifications", () => {
   });
 
   it("Alice mentions Bob in a comment with the same @ list; his inbox opens the Comments panel at the thread", async () => {
+    // A known gap in comments, not in mentions: after typing a new paragraph (with or without a
+    // mention), a selection in an earlier one gives no anchor until the page is reloaded.
+    await alice.reload();
     await editorOf(alice).getByText("Plans for the quarter.").click();
     await alice.keyboard.press("Home");
     await alice.keyboard.press("Shift+End");

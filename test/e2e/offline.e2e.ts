@@ -19,6 +19,7 @@ const olgaWho = { name: "Olga", email: `olga-${run}@example.com` };
 const pietWho = { name: "Piet", email: `piet-${run}@example.com` };
 
 const connection = (page: Page) => page.getByTestId("connection-state");
+const FILES = /\/api\/files\//;
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 beforeAll(async () => {
@@ -84,6 +85,8 @@ describe("opening the app offline", () => {
   it("reloads with no network and no web server: the saved rooms list, the room opens and takes edits", async () => {
     await olgaContext.setOffline(true);
     await shell.stop();
+    // The browser may still hold the image's bytes in a cache; refuse them, as a cold cache would.
+    await olga.route(FILES, (route) => route.abort("internetdisconnected"));
     await olga.goto(`${shell.url}/#/`);
     await olga.getByTestId("offline-banner").getByText("You are offline.").waitFor();
     await olga.getByTestId("offline-rooms-note").waitFor();
@@ -104,13 +107,14 @@ describe("opening the app offline", () => {
 
     // Still offline, a reload keeps the edit: it lives in the browser's copy.
     await olga.reload();
-    await editorOf(olga).getByText("Typed online. Typed offline.").waitFor();
+    await editorOf(olga).locator("p", { hasText: "Typed online." }).filter({ hasText: "Typed offline." }).waitFor();
     expect(await connection(olga).textContent()).toBe("Offline");
   });
 
   it("sends the edits typed offline to the others once the network is back", async () => {
     expect(await editorOf(piet).textContent()).not.toContain("Typed offline.");
     await shell.start();
+    await olga.unroute(FILES);
     await olgaContext.setOffline(false);
     await editorOf(piet).getByText("Typed online. Typed offline.").waitFor();
     await olga.getByTestId("offline-banner").getByText("You are offline.").waitFor({ state: "hidden" });

@@ -112,9 +112,10 @@ describe("on a phone (390x844)", () => {
     await more.focus();
     await page.keyboard.press("ArrowDown");
     await menu.waitFor();
-    expect(await page.evaluate("document.activeElement.textContent")).toContain("Strikethrough");
+    const focused = () => page.evaluate("document.activeElement.textContent") as Promise<string>;
+    await expect.poll(focused).toContain("Strikethrough");
     await page.keyboard.press("End");
-    expect(await page.evaluate("document.activeElement.textContent")).toContain("Keyboard shortcuts");
+    await expect.poll(focused).toContain("Keyboard shortcuts");
     await page.keyboard.press("Enter");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
     await shot(page, "phone-shortcuts");

@@ -3,8 +3,9 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, API_BASE } from "../api.ts";
 import { useToast } from "../hooks/useToast.ts";
 import type { Snapshot } from "../../shared/api-types.ts";
+import { ChangesSinceVisit } from "./ChangesSinceVisit.tsx";
 
-export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canEdit: boolean; active: boolean }) {
+export function HistoryPanel({ roomId, canEdit, active, lastVisit = null }: { roomId: string; canEdit: boolean; active: boolean; lastVisit?: string | null }) {
   const toast = useToast();
   const [snapshots, setSnapshots] = useState<Snapshot[] | null>(null);
   const [preview, setPreview] = useState<{ snapshot: Snapshot; html: string } | null>(null);
@@ -68,6 +69,7 @@ export function HistoryPanel({ roomId, canEdit, active }: { roomId: string; canE
 
   return (
     <section aria-label="History" className="flex h-full min-h-0 flex-col gap-3 p-3 text-sm">
+      <ChangesSinceVisit roomId={roomId} since={lastVisit} active={active} />
       {canEdit && (
         <form onSubmit={take} className="flex gap-2">
           <label htmlFor="snapshot-label" className="sr-only">

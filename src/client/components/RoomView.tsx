@@ -16,6 +16,7 @@ import { ConnectionIndicator } from "./ConnectionIndicator.tsx";
 import { Editor } from "./Editor.tsx";
 import { FilesPanel } from "./FilesPanel.tsx";
 import { HistoryPanel } from "./HistoryPanel.tsx";
+import { useLastVisit } from "../hooks/useLastVisit.ts";
 import { MembersPanel } from "./MembersPanel.tsx";
 import { RefusedEditsBanner } from "./RefusedEditsBanner.tsx";
 import { RoomName } from "./RoomName.tsx";
@@ -37,6 +38,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   const phone = useIsPhone();
   const [generation, setGeneration] = useState(0);
   const connection = useRoomConnection(roomId, user.id, generation);
+  const lastVisit = useLastVisit(user.id, roomId);
   const state = useRoomState(connection);
   const editing = useAwarenessUsers(connection?.provider ?? null);
   const messageTarget = useMessageTarget();
@@ -181,7 +183,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
             files: (
               <FilesPanel roomId={roomId} provider={connection?.provider ?? null} canUpload={!readOnly} myId={user.id} active={panel === "files"} />
             ),
-            history: <HistoryPanel roomId={roomId} canEdit={!readOnly} active={panel === "history"} />,
+            history: <HistoryPanel roomId={roomId} canEdit={!readOnly} active={panel === "history"} lastVisit={lastVisit} />,
             members: canManage ? (
               <div className="flex h-full min-h-0 flex-col">
                 {details && <RoomAccessSettings room={details.room} onChanged={(room) => setDetails((d) => d && { ...d, room })} />}

@@ -17,10 +17,17 @@ export const UNKNOWN_AUTHOR = "unknown";
  * their own: each covers at least one struct the document holds, so the document cap bounds them.
  */
 export const MAX_DELETE_ROWS = 10_000;
+/**
+ * Deleted ranges of one client in one transaction past which they are recorded as the single
+ * range spanning them: one frame can delete every other character of a big document, and a
+ * row each would be hundreds of thousands of INSERTs in one turn. The span may cover ids
+ * deleted earlier by others; where rows overlap, lookups keep the one that starts first.
+ */
+export const MAX_DELETE_RANGES_PER_UPDATE = 256;
 
 type Range = { client: number; start: number; end: number; author: string };
 /** The last stored range of a client, kept to extend it in place. `key` is its primary key. */
-type Tail = Range & { key: number };
+type Tail = Range & { key: number; table: "insert" | "delete" };
 
 export type AttributionStats = { insertRows: number; deleteRows: number; attributionBytes: number };
 
@@ -48,11 +55,20 @@ export class AttributionStore {
       if (end > start) this.#staged.push({ table: "insert", range: { client, start, end, author }, at });
     });
     transaction.deleteSet.clients.forEach((items, client) => {
+      if (items.length > MAX_DELETE_RANGES_PER_UPDATE) {
+        // Sorted and merged by Yjs before the update event.
+        const last = items[items.length - 1]!;
+        this.#staged.push({ table: "delete", range: { client, start: items[0]!.clock, end: last.clock + last.len, author }, at });
+        return;
+      }
       for (const item of items) this.#staged.push({ table: "delete", range: { client, start: item.clock, end: item.clock + item.len, author }, at });
     });
   }
 
-  /** Writes what is staged; called inside the storage transaction that writes the updates. */
+  /**
+   * Writes what is staged; called inside the storage transaction that writes the updates. A
+   * group of updates that extend the same rows costs one UPDATE per row, not one per update.
+   */
   commit(): void {
     const staged = this.#staged;
     this.#staged = [];
@@ -60,22 +76,28 @@ export class AttributionStore {
       if (table === "insert") this.#writeInsert(range, at);
       else this.#writeDelete(range, at);
     }
+    for (const tail of this.#extended) this.#flush(tail);
+    this.#extended.clear();
   }
 
-  /** Drops what is staged (the room resets; storage never got the updates either). */
-  discard(): void {
-    this.#staged = [];
+  /** Tails extended in memory during this commit, written once at its end. */
+  #extended = new Set<Tail>();
+
+  #flush(tail: Tail): void {
+    if (tail.table === "insert") this.sql.exec("UPDATE attr_inserts SET end = ? WHERE client = ? AND start = ?", tail.end, tail.client, tail.key);
+    else this.sql.exec("UPDATE attr_deletes SET clock = ?, len = ? WHERE id = ?", tail.start, tail.end - tail.start, tail.key);
   }
 
   #writeInsert(range: Range, at: number): void {
     const tail = this.#insertTail(range.client);
     if (tail && tail.author === range.author && tail.end === range.start) {
-      this.sql.exec("UPDATE attr_inserts SET end = ? WHERE client = ? AND start = ?", range.end, range.client, tail.start);
       tail.end = range.end;
+      this.#extended.add(tail);
       return;
     }
+    if (tail && this.#extended.delete(tail)) this.#flush(tail);
     this.sql.exec("INSERT OR REPLACE INTO attr_inserts (client, start, end, author, at) VALUES (?, ?, ?, ?, ?)", range.client, range.start, range.end, range.author, at);
-    this.#insertTails.set(range.client, { ...range, key: range.start });
+    this.#insertTails.set(range.client, { ...range, key: range.start, table: "insert" });
   }
 
   #insertTail(client: number): Tail | null {
@@ -83,7 +105,7 @@ export class AttributionStore {
       const row = this.sql
         .exec<{ start: number; end: number; author: string }>("SELECT start, end, author FROM attr_inserts WHERE client = ? ORDER BY start DESC LIMIT 1", client)
         .toArray()[0];
-      this.#insertTails.set(client, row ? { client, ...row, key: row.start } : null);
+      this.#insertTails.set(client, row ? { client, ...row, key: row.start, table: "insert" } : null);
     }
     return this.#insertTails.get(client)!;
   }
@@ -94,13 +116,14 @@ export class AttributionStore {
     if (tail && tail.author === range.author && (tail.end === range.start || range.end === tail.start)) {
       tail.start = Math.min(tail.start, range.start);
       tail.end = Math.max(tail.end, range.end);
-      this.sql.exec("UPDATE attr_deletes SET clock = ?, len = ?, at = ? WHERE id = ?", tail.start, tail.end - tail.start, at, tail.key);
+      this.#extended.add(tail);
       return;
     }
+    if (tail && this.#extended.delete(tail)) this.#flush(tail);
     const id = this.sql
       .exec<{ id: number }>("INSERT INTO attr_deletes (client, clock, len, author, at) VALUES (?, ?, ?, ?, ?) RETURNING id", range.client, range.start, range.end - range.start, range.author, at)
       .one().id;
-    this.#deleteTails.set(range.client, { ...range, key: id });
+    this.#deleteTails.set(range.client, { ...range, key: id, table: "delete" });
   }
 
   /** At compaction: keep the newest MAX_DELETE_ROWS deletion rows. */
@@ -147,12 +170,16 @@ export class AttributionIndex {
   }
 }
 
+/** Groups ranges (sorted by client, start) by client, made disjoint so lookups can bisect. */
 function byClient(ranges: Range[]): Map<number, Range[]> {
   const map = new Map<number, Range[]>();
   for (const range of ranges) {
     const list = map.get(range.client);
-    if (list) list.push(range);
-    else map.set(range.client, [range]);
+    const covered = list ? list[list.length - 1]!.end : -1;
+    if (range.end <= covered) continue;
+    const disjoint = { ...range, start: Math.max(range.start, covered) };
+    if (list) list.push(disjoint);
+    else map.set(range.client, [disjoint]);
   }
   return map;
 }

@@ -2,7 +2,7 @@
 // button: Enter, Space or ArrowDown opens it on its first item, arrow keys, Home and End move,
 // Escape closes it back onto the button, Tab or a tap elsewhere closes it. Toggles are
 // menuitemcheckbox with aria-checked, as the toolbar's buttons carry aria-pressed.
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
 
 export type MenuEntry = { id: string; label: string; glyph: ReactNode; pressed?: boolean; disabled: boolean; activate: () => void };
 
@@ -20,15 +20,22 @@ export function ToolbarMoreMenu(props: {
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
   const enabled = entries.flatMap((entry, i) => (entry.disabled ? [] : [i]));
+  /** Which item takes focus once the menu is drawn. */
+  const focusOnOpen = useRef<"first" | "last">("first");
 
   const focusItem = (i: number | undefined) => i !== undefined && items.current[i]?.focus();
   const show = (focus: "first" | "last") => {
     // Fixed to the screen: the toolbar scrolls sideways and would clip a menu inside it.
     const box = button.current!.getBoundingClientRect();
     setPlace({ top: box.bottom + 4, right: Math.max(4, window.innerWidth - box.right) });
+    focusOnOpen.current = focus;
     setOpen(true);
-    requestAnimationFrame(() => focusItem(focus === "first" ? enabled[0] : enabled.at(-1)));
   };
+  // Before the browser paints the open menu, so a key pressed next already lands in it.
+  useLayoutEffect(() => {
+    if (open) focusItem(focusOnOpen.current === "first" ? enabled[0] : enabled.at(-1));
+    // Only when it opens: later renders (the editor's state changing) must not move focus.
+  }, [open]);
   const close = (refocus: boolean) => {
     setOpen(false);
     if (refocus) button.current?.focus();

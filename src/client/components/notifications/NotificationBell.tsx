@@ -82,8 +82,7 @@ function Inbox({ onClose, onCount }: { onClose: () => void; onCount: (count: num
       setLoading(false);
     }
   };
-  // Once, when the inbox opens.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The first page, once, when the inbox opens.
   useEffect(() => void load(null), []);
 
   const markRead = async (body: { ids: string[] } | { all: true }) => {
