@@ -49,15 +49,53 @@ export function noteDocumentEdit(ctx: Background, env: Env, roomId: string): voi
 
 export type ChatChange = { kind: "written"; message: ChatMessage } | { kind: "removed"; channel: string; id: string };
 
+/** New chat messages of one room are indexed by at most about two jobs per this many seconds. */
+export const MESSAGE_INDEX_EVERY_SECONDS = 1;
+
+/** Per room: when its last index-messages job was queued, and until when a delayed one covers new messages. */
+const messagesQueuedAt = new Map<string, number>();
+const messagesCoveredUntil = new Map<string, number>();
+
 /**
- * A room channel's message was written or edited (queued for indexing) or deleted: its entry is
- * removed now (a deleted message must stop being found at once), and a removal job follows the
- * write's job in the queue, so a write still queued cannot bring the entry back.
+ * A new message in `roomId`. Each message used to queue its own job (a D1 row, a queue hop, the
+ * consumer's writes), which under load cost more than the chat itself. Now the first message
+ * after a quiet second queues an `index-messages` job at once (it reads the room's history after
+ * the highest seq indexed); messages within the next second queue one job delayed by the queue
+ * itself, and messages stored before that job runs need none. Nothing is lost with this memory
+ * (an evicted object queues one job too many): every message either queues a job or is stored
+ * before a queued, delayed one runs.
+ */
+function noteRoomMessage(ctx: Background, env: Env, roomId: string): void {
+  const now = Date.now();
+  if ((messagesCoveredUntil.get(roomId) ?? 0) > now) return;
+  const quiet = now - (messagesQueuedAt.get(roomId) ?? 0) >= MESSAGE_INDEX_EVERY_SECONDS * 1000;
+  messagesQueuedAt.set(roomId, now);
+  if (!quiet) messagesCoveredUntil.set(roomId, now + MESSAGE_INDEX_EVERY_SECONDS * 1000);
+  const queued = enqueueJob(env, "index-messages", { roomId }, quiet ? {} : { delaySeconds: MESSAGE_INDEX_EVERY_SECONDS });
+  ctx.waitUntil(
+    queued.then(
+      () => undefined,
+      (error) => {
+        messagesQueuedAt.delete(roomId);
+        messagesCoveredUntil.delete(roomId);
+        console.error(`room ${roomId}: queueing the message index job failed`, error);
+      },
+    ),
+  );
+}
+
+/**
+ * A room channel's message was written (indexed with the room's other new messages), edited
+ * (re-indexed by its own job) or deleted: its entry is removed now (a deleted message must stop
+ * being found at once), and a removal job follows in the queue, so an edit's job still queued
+ * cannot bring the entry back (a history job cannot: it reads only messages still stored).
  */
 export function noteChatChange(ctx: Background, env: Env, change: ChatChange): void {
   const channel = change.kind === "written" ? change.message.channel : change.channel;
   const roomId = channelRoom(channel);
   if (!roomId) return; // the global channel is not searchable: it belongs to no room
+  if (change.kind === "written" && change.message.editedAt === null) return noteRoomMessage(ctx, env, roomId);
+  // An edit (its seq is already indexed, so the history job would skip it) or a removal: one job.
   const work =
     change.kind === "written"
       ? enqueueJob(env, "index-message", {

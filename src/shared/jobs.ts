@@ -5,8 +5,10 @@ export type JobType =
   | "process-file"
   /** Search (src/api/search): re-index one room's document from its stored state. */
   | "index-document"
-  /** Search: index (or re-index after an edit) one chat message. */
+  /** Search: re-index one chat message after an edit (or drop it after a delete). */
   | "index-message"
+  /** Search: index a room's new chat messages, read from its history after the highest indexed seq. */
+  | "index-messages"
   /** Search: index every existing room, a few per job, each job handing on to the next. */
   | "search-backfill"
   /** Webhooks: send a webhook's next events, in order (src/api/webhooks/dispatch.ts). */
@@ -16,7 +18,7 @@ export type JobType =
   /** Notifications: one user's digest email, after NOTIFY_DELAY_SECONDS. */
   | "notify-digest";
 
-export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "search-backfill", "webhook-dispatch", "notify", "notify-digest"] as const satisfies readonly JobType[];
+export const JOB_TYPES = ["welcome-email", "process-file", "index-document", "index-message", "index-messages", "search-backfill", "webhook-dispatch", "notify", "notify-digest"] as const satisfies readonly JobType[];
 
 export interface JobMessage {
   jobId: string;

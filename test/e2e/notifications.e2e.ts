@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "./dev-stack.ts";
-import { apiAs, editorOf, newPerson, shot, signUp, startBrowserStack, WAIT_MS } from "./browser.ts";
+import { apiAs, DESKTOP, editorOf, newPerson, PHONE, shot, signUp, startBrowserStack, WAIT_MS } from "./browser.ts";
 
 // The digest waits NOTIFY_DELAY_SECONDS (60 by default). The dev stack reads its vars from the
 // environment it is started with (alchemy.run.ts → deploymentVars), and each e2e file runs in a
@@ -188,5 +188,20 @@ describe("notifications", () => {
     expect(await bob.getByRole("tab", { name: "Comments" }).getAttribute("aria-selected")).toBe("true");
     // Bob's own name stands out.
     expect(await bobsThread.locator(`[data-mention-id="${bobId}"]`).getAttribute("data-you")).toBe("true");
+  });
+
+  it("on a phone the inbox is a full-screen sheet with a way back", async () => {
+    await bob.goto(`${stack.webUrl}/#/`);
+    await bob.setViewportSize(PHONE);
+    await bell(bob, 0).click();
+    const inbox = bob.getByRole("dialog", { name: "Notifications" });
+    await inbox.getByTestId("notification").first().waitFor();
+    const box = await inbox.boundingBox();
+    expect(box?.width).toBe(PHONE.width);
+    expect(box?.height).toBe(PHONE.height);
+    await shot(bob, "phone-inbox");
+    await inbox.getByRole("button", { name: "← Back" }).click();
+    await inbox.waitFor({ state: "hidden" });
+    await bob.setViewportSize(DESKTOP);
   });
 });

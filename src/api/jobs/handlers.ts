@@ -3,7 +3,7 @@ import type { JobRow } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import type { JobType } from "../../shared/jobs.ts";
 import { processFile } from "./process-file.ts";
-import { backfillSearch, indexDocument, indexMessage } from "../search/index-jobs.ts";
+import { backfillSearch, indexDocument, indexMessage, indexNewMessages } from "../search/index-jobs.ts";
 import { sendWelcomeEmail } from "./welcome-email.ts";
 import { dispatchWebhookJob } from "../webhooks/dispatch.ts";
 import { deliverNotifications } from "../notifications/deliver.ts";
@@ -16,6 +16,7 @@ export const jobHandlers: Partial<Record<JobType, JobHandler>> = {
   "process-file": processFile,
   "index-document": indexDocument,
   "index-message": indexMessage,
+  "index-messages": indexNewMessages,
   "search-backfill": backfillSearch,
   "webhook-dispatch": dispatchWebhookJob,
   notify: deliverNotifications,

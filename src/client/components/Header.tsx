@@ -12,7 +12,7 @@ export function Header() {
   const toast = useToast();
   if (!user) return null;
   return (
-    <header className="flex items-center gap-3 bg-slate-900 px-4 py-2 text-white">
+    <header className="flex items-center gap-2 bg-slate-900 px-3 py-2 text-white md:gap-3 md:px-4">
       <a href="#/" className="inline-flex min-h-11 items-center font-semibold tracking-tight md:min-h-0">Roomful</a>
       <SearchBox />
       <span className="ml-auto flex items-center gap-2 text-sm" data-testid="current-user">
@@ -26,7 +26,7 @@ export function Header() {
       <ThemeToggle />
       <button
         type="button"
-        className="rounded px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
+        className="rounded px-2 py-1 text-sm whitespace-nowrap text-slate-300 hover:bg-slate-800 hover:text-white"
         onClick={() => signOut().then(() => navigate("/signin"), toast.error)}
       >
         Sign out

@@ -15,7 +15,8 @@ export type MentionAutocomplete = {
   /** Spread on the input or textarea (with its own value and onChange). */
   fieldProps: {
     "aria-autocomplete": "list";
-    "aria-controls": string;
+    /** Only while the list is shown: it must name an element that exists. */
+    "aria-controls": string | undefined;
     "aria-activedescendant": string | undefined;
     onKeyDown: (event: KeyboardEvent<Field>) => void;
     onSelect: (event: React.SyntheticEvent<Field>) => void;
@@ -134,7 +135,7 @@ export function useMentionAutocomplete(opts: { value: string; onChange: (value: 
     fieldProps: {
       // Still a textbox (tests and screen readers find the field as before), announcing its list.
       "aria-autocomplete": "list",
-      "aria-controls": listId,
+      "aria-controls": open ? listId : undefined,
       "aria-activedescendant": open ? optionId(Math.min(active, found.length - 1)) : undefined,
       onKeyDown,
       onSelect,
