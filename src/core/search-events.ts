@@ -95,12 +95,16 @@ export function noteChatChange(ctx: Background, env: Env, change: ChatChange): v
   const roomId = channelRoom(channel);
   if (!roomId) return; // the global channel is not searchable: it belongs to no room
   if (change.kind === "written" && change.message.editedAt === null) return noteRoomMessage(ctx, env, roomId);
-  // An edit (its seq is already indexed, so the history job would skip it) or a removal: one job.
+  // An edit (its seq may be indexed already, so the history job would skip it) or a removal: one job.
   const work =
     change.kind === "written"
       ? enqueueJob(env, "index-message", {
           roomId,
           messageId: change.message.id,
+          // Rewrites an existing entry only: one not written yet is written, edited, by the room's
+          // history job, and an edit's entry must not raise the highest indexed seq past messages
+          // still waiting for it.
+          edited: true,
           // The position in the channel, so a hit can open the chat at it (position column).
           seq: change.message.seq,
           // The index writes it only while this account exists (an account deletion erases it).

@@ -246,6 +246,8 @@ describe("email that knows where you are", () => {
   it("honours a muted room and the notify preference", async () => {
     const { alice, bob, carol, room } = await world();
     expect((await call("PUT", `/api/rooms/${room.id}/mute`, { auth: bob.auth })).status).toBe(204);
+    expect((await json(await call("GET", `/api/rooms/${room.id}`, { auth: bob.auth }))).muted).toBe(true);
+    expect((await json(await call("GET", `/api/rooms/${room.id}`, { auth: alice.auth }))).muted).toBe(false);
     await post(room.id, alice.auth, `<@${bob.id}> muted`);
     await join(room.id, carol, "editor");
     expect((await call("PATCH", `/api/users/${carol.id}`, { auth: carol.auth, body: { notify: "none" } })).status).toBe(200);

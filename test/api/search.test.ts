@@ -7,6 +7,8 @@ import type { SearchPage, SearchResult } from "../../src/shared/api-types.ts";
 import { admin, type Auth, call, json, signUp } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { CANDIDATE_CAP } from "../../src/api/search/search.ts";
+import { roomChannel, type ServerFrame } from "../../src/shared/chat-protocol.ts";
+import { ChatSocket } from "../helpers/ws-chat.ts";
 
 async function search(auth: Auth, q: string, extra: Record<string, string> = {}): Promise<SearchPage> {
   const response = await call("GET", `/api/search?${new URLSearchParams({ q, ...extra })}`, { auth });
@@ -228,5 +230,51 @@ describe("debounce", () => {
       .first<{ n: number }>();
     expect(jobs?.n).toBeGreaterThanOrEqual(1);
     expect(jobs?.n).toBeLessThanOrEqual(2);
+  });
+
+  it("a burst of chat messages is indexed by a few jobs for the room, not one per message, and every message is found", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    const started = Date.now();
+    const posted = await Promise.all(Array.from({ length: 30 }, (_, i) => postMessage(admin, room.id, `capybara report ${i}`)));
+    await expect.poll(async () => (await search(owner.auth, "capybara", { limit: "50" })).results.length, { timeout: 5_000, interval: 100 }).toBe(30);
+    const found = (await search(owner.auth, "capybara", { limit: "50" })).results;
+    expect(found.map((r) => r.id).sort()).toEqual(posted.map((m) => m.id).sort());
+    expect(found.every((r) => r.seq === posted.find((m) => m.id === r.id)!.seq)).toBe(true);
+    const jobs = await env.DB.prepare("SELECT count(*) AS n FROM jobs WHERE type IN ('index-messages', 'index-message') AND payload LIKE ?")
+      .bind(`%${room.id}%`)
+      .first<{ n: number }>();
+    // One at once, then at most about two per second of the burst.
+    expect(jobs?.n).toBeGreaterThanOrEqual(1);
+    expect(jobs?.n).toBeLessThanOrEqual(2 + 2 * Math.ceil((Date.now() - started) / 1000));
+    expect(jobs?.n).toBeLessThan(30);
+  });
+
+  it("an edited message is re-indexed by its own job", async () => {
+    const owner = await signUp("Alice");
+    const room = await createRoom(owner.auth);
+    const channel = roomChannel(room.id);
+    const socket = await ChatSocket.open(owner.auth);
+    socket.send({ type: "subscribe", channel });
+    await socket.next((f) => f.type === "subscribed");
+    socket.send({ type: "send", channel, body: "the first draft mentions a tapir", nonce: "n1" });
+    const sent = await socket.next<Extract<ServerFrame, { type: "message" }>>((f) => f.type === "message" && f.nonce === "n1");
+    await findWithin(owner.auth, "tapir", 2_000);
+    socket.send({ type: "edit", id: sent.message.id, body: "the final text mentions a quokka" });
+    const [hit] = await findWithin(owner.auth, "quokka", 2_000);
+    expect(hit).toMatchObject({ id: sent.message.id, seq: sent.message.seq });
+    expect((await search(owner.auth, "tapir")).results).toEqual([]);
+
+    // Edited before the room's history job ran: the earlier message is not skipped, and the
+    // edited one is found by its final text (the edit's job only rewrites existing entries).
+    socket.send({ type: "send", channel, body: "an earlier note on the armadillo", nonce: "n2" });
+    socket.send({ type: "send", channel, body: "a hasty draft", nonce: "n3" });
+    const hasty = await socket.next<Extract<ServerFrame, { type: "message" }>>((f) => f.type === "message" && f.nonce === "n3");
+    socket.send({ type: "edit", id: hasty.message.id, body: "a careful pangolin" });
+    await findWithin(owner.auth, "armadillo", 3_000);
+    const [edited] = await findWithin(owner.auth, "pangolin", 3_000);
+    expect(edited).toMatchObject({ id: hasty.message.id, seq: hasty.message.seq });
+    expect((await search(owner.auth, "hasty")).results).toEqual([]);
+    socket.close();
   });
 });

@@ -1,7 +1,9 @@
 // Comment threads (src/rooms/comments/, src/api/rooms/comment-routes.ts): the REST contract, who
 // may do what (with the commenter role), anchors that follow their text while a second Yjs
 // client edits around and inside them, orphaning, restores, live notices and hostile input.
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import fixture from "./fixtures/pre-attribution-room.json";
 import type YProvider from "y-partyserver/provider";
 import * as Y from "yjs";
 import { parseRoomNotice, type RoomNotice } from "../../src/shared/room-protocol.ts";
@@ -93,6 +95,26 @@ describe("comment threads over REST", () => {
     expect((await call("PATCH", `/api/users/${owner.id}`, { auth: owner.auth, body: { name: "Renamed" } })).status).toBe(200);
     const authors = (await threads(room.id, owner.auth)).map((t) => t.comments[0]!.author);
     expect(authors).toEqual([{ id: owner.id, name: "Renamed" }, { id: null, name: "Roomful" }]);
+  });
+});
+
+describe("rooms stored before comments", () => {
+  it("take threads on their old content (the comment tables are created when the room loads)", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    // The rows a room stored before comments existed (the same fixture as attribution's), put in place before the object starts.
+    const stub = (env.ROOM as unknown as DurableObjectNamespace).getByName(room.id);
+    await runInDurableObject(stub, async (_instance: unknown, state: DurableObjectState) => {
+      const sql = state.storage.sql;
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE name LIKE 'comment%'").toArray()).toEqual([]);
+      for (const ddl of fixture.schema) sql.exec(ddl);
+      const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      for (const row of fixture.doc_state) sql.exec("INSERT INTO doc_state (part, data) VALUES (?, ?)", row.part, bytes(row.data));
+      for (const row of fixture.doc_updates) sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", row.seq, row.part, bytes(row.data));
+    });
+    const created = await comment(room.id, owner.auth, "Old words", { quote: "before attribution" });
+    expect(created.status).toBe(201);
+    expect((await threads(room.id, owner.auth)).map((t) => t.anchor)).toMatchObject([{ quote: "before attribution", orphaned: false }]);
   });
 });
 

@@ -3,7 +3,7 @@
 // digest_schedule row is the batching window: one per user). Nothing is emailed that was read,
 // or whose room the user opened, before the digest ran; nor for muted rooms or past the user's
 // `notify` preference. At most DIGEST_ITEMS are listed; the rest are summed up with a link.
-import { and, asc, eq, inArray, isNull, notExists } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, notExists } from "drizzle-orm";
 import { digestSchedule, type JobRow, notifications, roomMutes, rooms, users } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { config } from "../../core/config.ts";
@@ -18,13 +18,18 @@ import { mentionNames } from "./store.ts";
 
 export const DIGEST_ITEMS = 50;
 
+/** A window this far past its due time lost its queue message: it is opened again, not waited on forever. */
+const STALE_WINDOW_MS = 10 * 60_000;
+
 /** Opens the user's batching window unless one is open: the digest job runs when it closes. */
 export async function scheduleDigest(env: Env, userId: string): Promise<void> {
   const delaySeconds = config(env).NOTIFY_DELAY_SECONDS;
+  const now = Date.now();
+  const dueAt = now + delaySeconds * 1000;
   const opened = await database(env)
     .insert(digestSchedule)
-    .values({ userId, dueAt: Date.now() + delaySeconds * 1000 })
-    .onConflictDoNothing()
+    .values({ userId, dueAt })
+    .onConflictDoUpdate({ target: digestSchedule.userId, set: { dueAt }, setWhere: lt(digestSchedule.dueAt, now - STALE_WINDOW_MS) })
     .returning({ userId: digestSchedule.userId });
   if (opened.length > 0) await enqueueJob(env, "notify-digest", { userId }, { delaySeconds });
 }

@@ -2,7 +2,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { roomMembers, rooms, snapshots } from "../../db/schema.ts";
+import { roomMembers, roomMutes, rooms, snapshots } from "../../db/schema.ts";
 import { newId } from "../../shared/crypto.ts";
 import { requirePrincipal, requireUser } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
@@ -101,13 +101,18 @@ documentRoute({
   path: "/api/rooms/:id",
   summary: "A room and your role in it",
   auth: "anyone who may view the room",
-  responses: { 200: "{ room, access }", 404: "No such room, or not yours to see" },
+  responses: { 200: "{ room, access, muted } (muted: you muted its emails)", 404: "No such room, or not yours to see" },
 });
 roomRoutes.get("/:id", async (c) => {
   const access = await viewableRoom(c);
+  const userId = c.get("principal")?.user?.id;
+  const [mute] = userId
+    ? await database(c.env).select({ userId: roomMutes.userId }).from(roomMutes).where(and(eq(roomMutes.roomId, access.room.id), eq(roomMutes.userId, userId))).limit(1)
+    : [];
   return c.json({
     room: presentRoom(access.room, access.role),
     access: presentAccess(access),
+    muted: Boolean(mute),
   });
 });
 

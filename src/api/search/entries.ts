@@ -1,6 +1,6 @@
 // Writing search entries. The FTS5 index follows by trigger (migrations/0004_search.sql), so
 // these are plain writes to search_entries; every write is an upsert, so jobs are idempotent.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { searchEntries } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../../core/db.ts";
@@ -33,14 +33,40 @@ export async function removeEntry(env: Env, roomId: string, type: EntryType, ite
  * index job that runs during an account deletion cannot bring the author's messages back).
  * `authorId` null: written by the admin token, no account to check.
  */
-export async function upsertMessageEntry(env: Env, entry: Omit<NewEntry, "type">, authorId: string | null): Promise<void> {
-  if (authorId === null) return upsertEntry(env, { ...entry, type: "message" });
-  // WHERE before ON CONFLICT: SQLite's documented way to keep INSERT … SELECT … ON CONFLICT unambiguous.
-  await database(env).run(sql`
-    INSERT INTO search_entries (type, room_id, item_id, title, body, position, at)
-    SELECT 'message', ${entry.roomId}, ${entry.itemId}, ${entry.title}, ${entry.body}, ${entry.position ?? null}, ${entry.at}
-    WHERE EXISTS (SELECT 1 FROM users WHERE id = ${authorId})
-    ON CONFLICT (room_id, type, item_id) DO UPDATE SET title = excluded.title, body = excluded.body, position = excluded.position, at = excluded.at`);
+export async function upsertMessageEntry(env: Env, entry: MessageEntry, authorId: string | null): Promise<void> {
+  await upsertMessageEntries(env, [{ entry, authorId }]);
+}
+
+type MessageEntry = Omit<NewEntry, "type">;
+
+/** An edited message's entry, if it has one (and its author's account still exists). */
+export async function updateMessageEntry(env: Env, entry: MessageEntry, authorId: string | null): Promise<void> {
+  await env.DB.prepare(
+    `UPDATE search_entries SET title = ?1, body = ?2, at = ?3
+     WHERE room_id = ?4 AND type = 'message' AND item_id = ?5 AND (?6 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ?6))`,
+  )
+    .bind(entry.title, entry.body, entry.at, entry.roomId, entry.itemId, authorId)
+    .run();
+}
+
+// A null author (the admin token's messages) has no account to check. WHERE before ON CONFLICT:
+// SQLite's documented way to keep INSERT … SELECT … ON CONFLICT unambiguous. Plain D1
+// statements, since Drizzle's batch does not take raw SQL.
+const MESSAGE_UPSERT = `
+  INSERT INTO search_entries (type, room_id, item_id, title, body, position, at)
+  SELECT 'message', ?1, ?2, ?3, ?4, ?5, ?6
+  WHERE ?7 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ?7)
+  ON CONFLICT (room_id, type, item_id) DO UPDATE SET title = excluded.title, body = excluded.body, position = excluded.position, at = excluded.at`;
+
+/** Many messages' entries (a room's new messages), BATCH statements per D1 batch (one transaction each). */
+export async function upsertMessageEntries(env: Env, messages: { entry: MessageEntry; authorId: string | null }[]): Promise<void> {
+  const statement = env.DB.prepare(MESSAGE_UPSERT);
+  for (let i = 0; i < messages.length; i += BATCH) {
+    const chunk = messages.slice(i, i + BATCH);
+    await env.DB.batch(
+      chunk.map(({ entry, authorId }) => statement.bind(entry.roomId, entry.itemId, entry.title, entry.body, entry.position ?? null, entry.at, authorId)),
+    );
+  }
 }
 
 /** Message entries by (room, id), all at once: a deleted account's messages. */

@@ -9,7 +9,7 @@ import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useEffect, useRef, useState } from "react";
 import { useToast } from "../hooks/useToast.ts";
-import { useRoomPeople } from "../hooks/useRoomPeople.ts";
+import { useRoomPeopleRef } from "../hooks/useRoomPeople.ts";
 import { mentionWithSuggestions } from "./editor/mention-suggestion.ts";
 import { extensions } from "../../shared/editor/extensions.ts";
 import { FRAGMENT_NAME } from "../../shared/editor/schema.ts";
@@ -47,9 +47,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function Editor({ connection, roomId, user, readOnly, comments }: { connection: RoomConnection; roomId: string; user: User; readOnly: boolean; comments?: EditorComments }) {
   const toast = useToast();
   // Whom @ offers: read through a ref by the suggestion, which is fixed when the editor is made.
-  const people = useRoomPeople(roomId).people;
-  const peopleRef = useRef(people);
-  peopleRef.current = people;
+  const peopleRef = useRoomPeopleRef(roomId);
   const [dialog, setDialog] = useState<"link" | "alt" | "help" | null>(null);
   const [upload, setUpload] = useState<UploadStatus>(null);
   const picker = useRef<HTMLInputElement>(null);

@@ -32,6 +32,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   // The room as last seen here shows at once (the document opens from its offline copy while the
   // server is asked); the server's answer replaces it, and the room object's access notice wins.
   const [details, setDetails] = useState<{ room: Room; access: RoomAccess } | null>(() => rememberedRoom(user.id, roomId));
+  const [muted, setMuted] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelId>("chat");
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -68,10 +69,11 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
   }, [messageTarget, phone]);
 
   useEffect(() => {
-    api<{ room: Room; access: RoomAccess }>(`/api/rooms/${roomId}`).then(
-      (details) => {
-        rememberRoom(user.id, details);
-        setDetails(details);
+    api<{ room: Room; access: RoomAccess; muted: boolean }>(`/api/rooms/${roomId}`).then(
+      ({ room, access, muted }) => {
+        rememberRoom(user.id, { room, access });
+        setDetails({ room, access });
+        setMuted(muted);
       },
       (error: Error) => {
         // No network: the room as last seen online opens on its offline copy.
@@ -122,7 +124,7 @@ export function RoomView({ roomId, user }: { roomId: string; user: User }) {
         {details && !phone && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{details.room.visibility}</span>}
         <div className="ml-auto flex shrink-0 items-center gap-3 md:gap-4">
           <AvatarStack roomId={roomId} editing={editing} compact={phone} />
-          <RoomMuteToggle roomId={roomId} userId={user.id} />
+          <RoomMuteToggle roomId={roomId} initiallyMuted={muted} />
           <ConnectionIndicator state={state} compact={phone} />
         </div>
       </div>

@@ -137,7 +137,7 @@ function Inbox({ onClose, onCount }: { onClose: () => void; onCount: (count: num
                 <button type="button" onClick={() => openOne(n)} className="flex w-full gap-2 px-3 py-2 text-left text-sm hover:bg-slate-50 dark:hover:bg-slate-700">
                   <span aria-hidden="true" className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "" : "bg-indigo-600"}`} />
                   <span className="min-w-0 flex-1">
-                    <span className="block font-medium">
+                    <span className={`block ${n.readAt ? "" : "font-semibold"}`}>
                       {notificationTitle(n)}
                       {!n.readAt && <span className="sr-only"> (unread)</span>}
                     </span>

@@ -1,34 +1,19 @@
 // "Mute this room": its notifications stay in the inbox but are never emailed
-// (PUT/DELETE /api/rooms/:id/mute). The server does not yet say whether a room is muted, so the
-// state shown is the one last set in this browser.
-import { useState } from "react";
+// (PUT/DELETE /api/rooms/:id/mute). The server's answer for the room (GET /api/rooms/:id `muted`)
+// is the starting state.
+import { useEffect, useState } from "react";
 import { api } from "../../api.ts";
 import { useToast } from "../../hooks/useToast.ts";
 
-const keyFor = (userId: string, roomId: string) => `roomful:muted:${userId}:${roomId}`;
-
-function remembered(userId: string, roomId: string): boolean {
-  try {
-    return localStorage.getItem(keyFor(userId, roomId)) === "1";
-  } catch {
-    return false; // storage blocked
-  }
-}
-
-export function RoomMuteToggle({ roomId, userId }: { roomId: string; userId: string }) {
+export function RoomMuteToggle({ roomId, initiallyMuted }: { roomId: string; initiallyMuted: boolean }) {
   const toast = useToast();
-  const [muted, setMuted] = useState(() => remembered(userId, roomId));
+  const [muted, setMuted] = useState(initiallyMuted);
   const [busy, setBusy] = useState(false);
+  useEffect(() => setMuted(initiallyMuted), [initiallyMuted]);
   const toggle = async () => {
     setBusy(true);
     try {
       await api(`/api/rooms/${roomId}/mute`, { method: muted ? "DELETE" : "PUT" });
-      try {
-        if (muted) localStorage.removeItem(keyFor(userId, roomId));
-        else localStorage.setItem(keyFor(userId, roomId), "1");
-      } catch {
-        // storage blocked: the server has it anyway
-      }
       toast.info(muted ? "Room unmuted: its notifications are emailed again." : "Room muted: its notifications are no longer emailed.");
       setMuted(!muted);
     } catch (error) {
