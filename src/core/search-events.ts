@@ -49,6 +49,20 @@ export function noteDocumentEdit(ctx: Background, env: Env, roomId: string): voi
 
 export type ChatChange = { kind: "written"; message: ChatMessage } | { kind: "removed"; channel: string; id: string };
 
+function messageJobPayload(roomId: string, message: ChatMessage) {
+  return {
+    roomId,
+    messageId: message.id,
+    // The position in the channel, so a hit can open the chat at it (position column).
+    seq: message.seq,
+    // The index writes it only while this account exists (an account deletion erases it).
+    authorId: message.userId,
+    author: message.userName,
+    body: message.body,
+    at: Date.parse(message.createdAt),
+  };
+}
+
 /** New chat messages of one room are indexed by at most about two jobs per this many seconds. */
 export const MESSAGE_INDEX_EVERY_SECONDS = 1;
 
@@ -57,21 +71,24 @@ const messagesQueuedAt = new Map<string, number>();
 const messagesCoveredUntil = new Map<string, number>();
 
 /**
- * A new message in `roomId`. Each message used to queue its own job (a D1 row, a queue hop, the
- * consumer's writes), which under load cost more than the chat itself. Now the first message
- * after a quiet second queues an `index-messages` job at once (it reads the room's history after
- * the highest seq indexed); messages within the next second queue one job delayed by the queue
- * itself, and messages stored before that job runs need none. Nothing is lost with this memory
- * (an evicted object queues one job too many): every message either queues a job or is stored
- * before a queued, delayed one runs.
+ * A new message in `roomId`. One job per message (a D1 row, a queue hop, the consumer's writes)
+ * cost more than the chat itself when one room is busy. So: the first message after a quiet
+ * second gets its own cheap `index-message` job (the message is in its payload, no history read:
+ * most rooms are quiet most of the time); a later message within that second queues one
+ * `index-messages` job, delayed by the queue itself, that reads the room's history from that
+ * message's seq on when it runs, and messages stored before it runs need no job of their own.
+ * Nothing is lost with this memory (an evicted object queues one job too many): every message
+ * either queues a job or is stored before a queued, delayed one that covers it runs.
  */
-function noteRoomMessage(ctx: Background, env: Env, roomId: string): void {
+function noteRoomMessage(ctx: Background, env: Env, roomId: string, message: ChatMessage): void {
   const now = Date.now();
   if ((messagesCoveredUntil.get(roomId) ?? 0) > now) return;
   const quiet = now - (messagesQueuedAt.get(roomId) ?? 0) >= MESSAGE_INDEX_EVERY_SECONDS * 1000;
   messagesQueuedAt.set(roomId, now);
   if (!quiet) messagesCoveredUntil.set(roomId, now + MESSAGE_INDEX_EVERY_SECONDS * 1000);
-  const queued = enqueueJob(env, "index-messages", { roomId }, quiet ? {} : { delaySeconds: MESSAGE_INDEX_EVERY_SECONDS });
+  const queued = quiet
+    ? enqueueJob(env, "index-message", messageJobPayload(roomId, message))
+    : enqueueJob(env, "index-messages", { roomId, fromSeq: message.seq }, { delaySeconds: MESSAGE_INDEX_EVERY_SECONDS });
   ctx.waitUntil(
     queued.then(
       () => undefined,
@@ -85,34 +102,20 @@ function noteRoomMessage(ctx: Background, env: Env, roomId: string): void {
 }
 
 /**
- * A room channel's message was written (indexed with the room's other new messages), edited
- * (re-indexed by its own job) or deleted: its entry is removed now (a deleted message must stop
- * being found at once), and a removal job follows in the queue, so an edit's job still queued
- * cannot bring the entry back (a history job cannot: it reads only messages still stored).
+ * A room channel's message was written (noteRoomMessage), edited (re-indexed by its own job) or
+ * deleted: its entry is removed now (a deleted message must stop being found at once), and a
+ * removal job follows in the queue, so a write's or edit's job still queued cannot bring the
+ * entry back (a history job cannot: it reads only messages still stored).
  */
 export function noteChatChange(ctx: Background, env: Env, change: ChatChange): void {
   const channel = change.kind === "written" ? change.message.channel : change.channel;
   const roomId = channelRoom(channel);
   if (!roomId) return; // the global channel is not searchable: it belongs to no room
-  if (change.kind === "written" && change.message.editedAt === null) return noteRoomMessage(ctx, env, roomId);
-  // An edit (its seq may be indexed already, so the history job would skip it) or a removal: one job.
+  if (change.kind === "written" && change.message.editedAt === null) return noteRoomMessage(ctx, env, roomId, change.message);
+  // An edit (the history job may have passed it) or a removal: a job of its own.
   const work =
     change.kind === "written"
-      ? enqueueJob(env, "index-message", {
-          roomId,
-          messageId: change.message.id,
-          // Rewrites an existing entry only: one not written yet is written, edited, by the room's
-          // history job, and an edit's entry must not raise the highest indexed seq past messages
-          // still waiting for it.
-          edited: true,
-          // The position in the channel, so a hit can open the chat at it (position column).
-          seq: change.message.seq,
-          // The index writes it only while this account exists (an account deletion erases it).
-          authorId: change.message.userId,
-          author: change.message.userName,
-          body: change.message.body,
-          at: Date.parse(change.message.createdAt),
-        })
+      ? enqueueJob(env, "index-message", messageJobPayload(roomId, change.message))
       : database(env)
           .delete(searchEntries)
           .where(and(eq(searchEntries.roomId, roomId), eq(searchEntries.type, "message"), eq(searchEntries.itemId, change.id)))

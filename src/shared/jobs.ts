@@ -5,9 +5,9 @@ export type JobType =
   | "process-file"
   /** Search (src/api/search): re-index one room's document from its stored state. */
   | "index-document"
-  /** Search: re-index one chat message after an edit (or drop it after a delete). */
+  /** Search: index (or re-index after an edit) one chat message, or drop it after a delete. */
   | "index-message"
-  /** Search: index a room's new chat messages, read from its history after the highest indexed seq. */
+  /** Search: index a busy room's chat messages from a seq on, read from its history (search-events.ts). */
   | "index-messages"
   /** Search: index every existing room, a few per job, each job handing on to the next. */
   | "search-backfill"

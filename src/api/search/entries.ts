@@ -39,15 +39,6 @@ export async function upsertMessageEntry(env: Env, entry: MessageEntry, authorId
 
 type MessageEntry = Omit<NewEntry, "type">;
 
-/** An edited message's entry, if it has one (and its author's account still exists). */
-export async function updateMessageEntry(env: Env, entry: MessageEntry, authorId: string | null): Promise<void> {
-  await env.DB.prepare(
-    `UPDATE search_entries SET title = ?1, body = ?2, at = ?3
-     WHERE room_id = ?4 AND type = 'message' AND item_id = ?5 AND (?6 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ?6))`,
-  )
-    .bind(entry.title, entry.body, entry.at, entry.roomId, entry.itemId, authorId)
-    .run();
-}
 
 // A null author (the admin token's messages) has no account to check. WHERE before ON CONFLICT:
 // SQLite's documented way to keep INSERT … SELECT … ON CONFLICT unambiguous. Plain D1

@@ -1,8 +1,8 @@
 // The search index's queue jobs (types in src/shared/jobs.ts, registered in
 // src/api/jobs/handlers.ts). Each is idempotent: a redelivery rewrites nothing that is current.
-import { and, asc, eq, gt, max } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { files, type JobRow, rooms, searchEntries } from "../../db/schema.ts";
+import { files, type JobRow, rooms } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../../core/db.ts";
 import { enqueueJob } from "../../core/jobs.ts";
@@ -13,7 +13,7 @@ import { documentFromState } from "../../rooms/document/convert.ts";
 import { type ChatMessage, roomChannel } from "../../shared/chat-protocol.ts";
 import { documentBlocks, searchableText } from "./blocks.ts";
 import { recordDocumentUpdated } from "../events/document-events.ts";
-import { type BlockChanges, removeEntry, syncDocumentBlocks, upsertEntry, updateMessageEntry, upsertMessageEntries, upsertMessageEntry } from "./entries.ts";
+import { type BlockChanges, removeEntry, syncDocumentBlocks, upsertEntry, upsertMessageEntries, upsertMessageEntry } from "./entries.ts";
 
 const documentJob = z.object({ roomId: z.string().min(1) });
 
@@ -38,7 +38,6 @@ const messageJob = z.union([
     roomId: z.string(),
     messageId: z.string(),
     seq: z.number().int().optional(),
-    edited: z.literal(true).optional(),
     authorId: z.string().nullable().optional(),
     author: z.string(),
     body: z.string(),
@@ -46,10 +45,7 @@ const messageJob = z.union([
   }),
 ]);
 
-/**
- * index-message: one chat message edited (its entry rewritten if it has one), or deleted
- * (removal); jobs queued before index-messages existed also carry new messages (upsert).
- */
+/** index-message: one chat message written or edited (upsert), or deleted (removal). */
 export async function indexMessage(env: Env, job: JobRow): Promise<void> {
   const change = messageJob.parse(job.payload);
   if ("deleted" in change) return removeEntry(env, change.roomId, "message", change.messageId);
@@ -62,32 +58,27 @@ export async function indexMessage(env: Env, job: JobRow): Promise<void> {
     position: change.seq ?? null,
     at: change.at,
   };
-  if (change.edited) await updateMessageEntry(env, entry, change.authorId ?? null);
-  else await upsertMessageEntry(env, entry, change.authorId ?? null);
+  await upsertMessageEntry(env, entry, change.authorId ?? null);
 }
 
-const roomJob = z.object({ roomId: z.string().min(1) });
+const roomMessagesJob = z.object({ roomId: z.string().min(1), fromSeq: z.number().int().min(0) });
 
 /**
- * index-messages: a room's messages newer than the highest seq it has indexed, read from the
- * chat history (so a message deleted meanwhile, or erased with its author's account, is never
- * written), upserted in batches. Idempotent: two such jobs at once write the same rows.
+ * index-messages: a room's messages from `fromSeq` on (the first message of a busy second, and
+ * every later one stored before this job runs), read from the chat history, so a message deleted
+ * meanwhile, or erased with its author's account, is never written; upserted in batches.
+ * Idempotent: two such jobs, or one and a message's own job, write the same rows.
  */
 export async function indexNewMessages(env: Env, job: JobRow): Promise<void> {
-  const { roomId } = roomJob.parse(job.payload);
+  const { roomId, fromSeq } = roomMessagesJob.parse(job.payload);
   if (!(await loadRoom(env, roomId))) return;
-  const [row] = await database(env)
-    .select({ indexed: max(searchEntries.position) })
-    .from(searchEntries)
-    .where(and(eq(searchEntries.roomId, roomId), eq(searchEntries.type, "message")));
-  const indexed = row?.indexed ?? -1;
   const fresh: ChatMessage[] = [];
   let before: number | undefined;
-  // Newest first, page by page, down to the watermark (history keeps at most HISTORY_PER_CHANNEL).
+  // Newest first, page by page, down to fromSeq (history keeps at most HISTORY_PER_CHANNEL).
   for (;;) {
     const page = await presenceStub(env).history(roomChannel(roomId), before, HISTORY_PAGE);
-    fresh.push(...page.messages.filter((m) => m.seq > indexed));
-    if (page.nextBefore === null || page.messages.some((m) => m.seq <= indexed)) break;
+    fresh.push(...page.messages.filter((m) => m.seq >= fromSeq));
+    if (page.nextBefore === null || page.messages.some((m) => m.seq < fromSeq)) break;
     before = page.nextBefore;
   }
   await upsertMessageEntries(env, fresh.map((message) => ({ entry: messageEntry(roomId, message), authorId: message.userId })));

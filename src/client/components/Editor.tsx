@@ -123,7 +123,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
     if (!editor || !ready) return;
     ready({
       positionOf: (thread) => anchorRange(editor.state, thread.anchor)?.from ?? null,
-      selection: () => selectionAnchor(editor.state),
+      selection: () => selectionAnchor(editor.view),
       show: (thread) => {
         const range = anchorRange(editor.state, thread.anchor);
         if (!range) return;
@@ -145,7 +145,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
       // Ctrl+Alt+M (as in Google Docs): comment on the selection, also for commenters, whose editor is read-only.
       if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyM" && editorRef.current && commentsRef.current) {
         event.preventDefault();
-        commentsRef.current.onNewThread(selectionAnchor(editorRef.current.state));
+        commentsRef.current.onNewThread(selectionAnchor(editorRef.current.view));
       }
     };
     window.addEventListener("keydown", onKey);
@@ -155,7 +155,7 @@ export function Editor({ connection, roomId, user, readOnly, comments }: { conne
   return (
     <div data-readonly={readOnly} className={`min-h-full ${readOnly ? "bg-slate-50 dark:bg-slate-950" : "bg-white dark:bg-slate-900"}`}>
       {editor && !readOnly && (
-        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onFile={() => filePicker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} onComment={comments ? () => comments.onNewThread(selectionAnchor(editor.state)) : undefined} />
+        <EditorToolbar editor={editor} onLink={() => setDialog("link")} onImage={() => picker.current?.click()} onFile={() => filePicker.current?.click()} onAltText={() => setDialog("alt")} onHelp={() => setDialog("help")} onComment={comments ? () => comments.onNewThread(selectionAnchor(editor.view)) : undefined} />
       )}
       <input
         ref={picker}

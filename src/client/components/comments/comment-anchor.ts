@@ -3,6 +3,7 @@
 // A new anchor sticks to the selection's first and last characters (assoc 0 / -1), as the
 // server's anchors do (src/rooms/comments/anchor.ts): typing at either edge stays outside it.
 import type { EditorState } from "@tiptap/pm/state";
+import type { EditorView } from "@tiptap/pm/view";
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 
@@ -24,11 +25,31 @@ function relative(binding: Binding, pos: number, assoc: number): string | null {
   return toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc)));
 }
 
+/**
+ * The selection as the browser shows it. ProseMirror reads a selection made with the keyboard
+ * (Shift+End) or in a read-only document from the DOM a moment later, so a shortcut pressed
+ * right after it would see the old one: the DOM's own selection wins when it lies in the editor.
+ */
+function selectedRange(view: EditorView): { from: number; to: number } {
+  const { from, to } = view.state.selection;
+  const dom = view.dom.ownerDocument.getSelection();
+  if (!dom || dom.isCollapsed || !dom.anchorNode || !dom.focusNode) return { from, to };
+  if (!view.dom.contains(dom.anchorNode) || !view.dom.contains(dom.focusNode)) return { from, to };
+  try {
+    const anchor = view.posAtDOM(dom.anchorNode, dom.anchorOffset);
+    const focus = view.posAtDOM(dom.focusNode, dom.focusOffset);
+    return { from: Math.min(anchor, focus), to: Math.max(anchor, focus) };
+  } catch {
+    return { from, to };
+  }
+}
+
 /** The current selection as an anchor to send, with the text it covers; null for an empty selection. */
-export function selectionAnchor(state: EditorState): { start: string; end: string; quote: string } | null {
-  const { from, to, empty } = state.selection;
+export function selectionAnchor(view: EditorView): { start: string; end: string; quote: string } | null {
+  const { state } = view;
+  const { from, to } = selectedRange(view);
   const binding = bindingOf(state);
-  if (empty || !binding) return null;
+  if (from === to || !binding) return null;
   const quote = state.doc.textBetween(from, to, "\n", "\uFFFC").trim();
   const start = relative(binding, from, 0);
   const end = relative(binding, to, -1);
