@@ -243,6 +243,19 @@ describe("email that knows where you are", () => {
     expect(await mailTo(carol)).toEqual([]);
   });
 
+  it("lists at most 50 items in a digest and sums up the rest with a link", async () => {
+    const { bob, room } = await world();
+    // A script on the admin token is not rate limited: 55 mentions inside one window.
+    await Promise.all(Array.from({ length: 55 }, (_, i) => post(room.id, admin, `Item ${i} for <@${bob.id}>`)));
+    await eventually(async () => (await inbox(bob.auth)).unreadCount).toBe(55);
+    await afterDelay();
+    await eventually(async () => (await mailTo(bob)).length).toBe(1);
+    const [digest] = await mailTo(bob);
+    expect(digest!.subject).toBe("55 new notifications on Roomful");
+    expect(digest!.text.match(/^- /gm)).toHaveLength(50);
+    expect(digest!.text).toContain("…and 5 more: http://localhost:3000/#/inbox");
+  });
+
   it("honours a muted room and the notify preference", async () => {
     const { alice, bob, carol, room } = await world();
     expect((await call("PUT", `/api/rooms/${room.id}/mute`, { auth: bob.auth })).status).toBe(204);

@@ -28,7 +28,13 @@ export function notificationTitle(n: Notification): string {
 
 export function NotificationBell() {
   const { count, setCount } = useInboxCount(useContext(ChatContext));
-  const [open, setOpen] = useState(false);
+  // `#/inbox` (the digest email's "…and N more" link) opens the inbox.
+  const [open, setOpen] = useState(() => window.location.hash === "#/inbox");
+  useEffect(() => {
+    const onHash = () => window.location.hash === "#/inbox" && setOpen(true);
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
   const unread = count ?? 0;
   const shown = unread > 99 ? "99+" : String(unread);
   return (
