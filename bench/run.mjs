@@ -1,7 +1,8 @@
 // Roomful against the reference Yjs servers, on this machine, in one run.
 //
 //   npm run bench              # the full run (~17 minutes, most of it the whole-trace replay)
-//   npm run bench -- --quick   # a small version (under 2 minutes)
+//   npm run bench -- --quick   # a small version (about 4 minutes: the reconnect storm and the
+//                              # memory scenario take 3 of them)
 //
 // Starts Roomful (scripts/local/serve.ts: the production Worker in workerd), @y/websocket-server
 // and Hocuspocus on 127.0.0.1:8801-8803, drives all three from this one Node process, prints one

@@ -69,10 +69,18 @@ export function useMentionAutocomplete(opts: { value: string; onChange: (value: 
     const start = query.end - query.text.length - 1;
     const inserted = `@${person.name} `;
     picked.current.set(person.name, person.id);
-    onChange(value.slice(0, start) + inserted + value.slice(query.end));
-    setQuery(null);
+    const next = value.slice(0, start) + inserted + value.slice(query.end);
     const caret = start + inserted.length;
-    requestAnimationFrame(() => field.current?.setSelectionRange(caret, caret));
+    // The field takes the text and the caret now, in this event: moved later (a frame on), the
+    // caret would jump back over whatever a fast typist entered meanwhile. React then renders the
+    // same value and leaves the caret alone.
+    const el = field.current;
+    if (el) {
+      el.value = next;
+      el.setSelectionRange(caret, caret);
+    }
+    onChange(next);
+    setQuery(null);
   };
 
   const onKeyDown = (event: KeyboardEvent<Field>) => {
