@@ -228,7 +228,7 @@ export class Room extends YServer {
    */
   override broadcastCustomMessage(message: string, excludeConnection?: Connection): void {
     for (const connection of this.#connections()) {
-      if (connection.id !== excludeConnection?.id && connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, message);
+      if (connection.id !== excludeConnection?.id && connection.state?.speaksCustomMessages) this.#sendText(connection, message);
     }
   }
 
@@ -239,6 +239,15 @@ export class Room extends YServer {
 
   #connections(): Iterable<RoomConnection> {
     return this.getConnections<ConnectionState>();
+  }
+
+  /**
+   * The cap is on the document, not on its uncompacted log. Under a steady flood the compaction
+   * timer never fires (the runtime runs timers when no message waits), so a fast writer would fill
+   * the cap with log alone: an edit that would cross it compacts first, in its own turn.
+   */
+  #makeRoomFor(bytes: number): void {
+    if (this.#storage.storedBytes + bytes > this.#limits.maxDocumentBytes) this.#compactIfLong();
   }
 
   #compactIfLong(): void {
@@ -290,7 +299,17 @@ export class Room extends YServer {
   }
 
   #notify(connection: RoomConnection, notice: RoomNotice): void {
-    if (connection.state?.speaksCustomMessages) this.sendCustomMessage(connection, encodeNotice(notice));
+    if (connection.state?.speaksCustomMessages) this.#sendText(connection, encodeNotice(notice));
+  }
+
+  /** A notice to one socket; one that is closing is skipped (a send would throw into the caller, an RPC or a frame). */
+  #sendText(connection: RoomConnection, text: string): void {
+    if (connection.readyState !== WebSocket.READY_STATE_OPEN) return;
+    try {
+      this.sendCustomMessage(connection, text);
+    } catch {
+      // closing under us; its onClose does the bookkeeping
+    }
   }
 
   #sizeNotice(): RoomNotice | null {
@@ -328,6 +347,7 @@ export class Room extends YServer {
   /** Applies a client's update ourselves: y-protocols would swallow the errors we need to see. */
   #applyClientUpdate(connection: RoomConnection, update: Uint8Array): void {
     if (this.isReadOnly(connection)) return; // viewers' edits are dropped, never stored
+    this.#makeRoomFor(update.byteLength);
     if (!this.#frames.admitsGrowth(connection, update.byteLength)) return;
     let failed = false;
     let unresolved = false;
@@ -374,7 +394,7 @@ export class Room extends YServer {
     const unresolved = this.#frames.refuseUnresolvable(connection, connection.state?.unresolved, bytes);
     if (!unresolved) return;
     connection.setState((prev) => ({ ...(prev as ConnectionState), unresolved }));
-    if (this.#storedOrReset()) connection.send(syncStep1Frame(this.document));
+    if (this.#storedOrReset()) sendIfOpen(connection, syncStep1Frame(this.document));
   }
 
   /** Applies the part of an awareness update this connection may make (awareness-guard.ts). */
@@ -425,7 +445,7 @@ export class Room extends YServer {
     const forgotten = owned.filter(([id]) => !this.document.awareness.states.has(id) && !known.includes(id));
     if (forgotten.length > 0) {
       const removal = encodeAwarenessRemoval(forgotten);
-      for (const other of this.#connections()) if (other.id !== connection.id) other.send(removal);
+      for (const other of this.#connections()) if (other.id !== connection.id) sendIfOpen(other, removal);
     }
   }
 
@@ -470,6 +490,7 @@ export class Room extends YServer {
     const node = editorSchema.nodeFromJSON(JSON.parse(contentJson));
     // The If-Match / If-None-Match check and the edit run with no await between (etag.ts).
     const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
+      this.#makeRoomFor(approximateBytes);
       if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
       this.#asServer(author ?? UNKNOWN_AUTHOR, () => {
         if (operation === "replace") replaceDocument(this.document, node, SERVER_ORIGIN);
@@ -496,6 +517,7 @@ export class Room extends YServer {
     await this.#ready();
     const blocks = (JSON.parse(blocksJson) as unknown[]).map((block) => editorSchema.nodeFromJSON(block));
     const result = await underPrecondition(this.document, precondition, (): EditOutcome => {
+      this.#makeRoomFor(approximateBytes);
       if (this.#storage.storedBytes + approximateBytes > this.#limits.maxDocumentBytes) return "document_full";
       this.#asServer(author ?? UNKNOWN_AUTHOR, () => replaceTrailingBlocks(this.document, blocks, trailing, SERVER_ORIGIN));
       if (author) this.#editors.add(author);
@@ -530,6 +552,7 @@ export class Room extends YServer {
   /** Makes the content equal to an old state's, as a new edit: nothing is rewritten. */
   async restoreState(state: Uint8Array, by: string | null, label: string | null): Promise<SnapshotRow | EditOutcome> {
     await this.#ready();
+    this.#makeRoomFor(state.byteLength);
     if (this.#storage.storedBytes + state.byteLength > this.#limits.maxDocumentBytes) return "document_full";
     this.#comments.rememberQuotes(); // threads the restore orphans keep their last text
     // `by` is null only for the admin token (the route passes the principal's user id).

@@ -51,6 +51,7 @@ describe("group commit", () => {
       const sent: string[] = [];
       const connection = {
         id: "hello-test",
+        readyState: WebSocket.READY_STATE_OPEN,
         state: { userId: "u", name: "U", role: "editor" },
         setState(next: unknown) {
           this.state = typeof next === "function" ? next(this.state) : next;
