@@ -1,13 +1,13 @@
 // Memory (issue 14, item 6): the JS heap one active room costs with the automerge-paper
 // document, and proof that an idle room's memory is released. Roomful only: it starts its own
-// workerd with the V8 inspector open (bench/lib/inspector.mjs, as the resilience suite does)
+// workerd with the V8 inspector open (scripts/local/inspect-heap.ts, as the resilience suite does)
 // and reads the live heap after a full GC: before the room exists, while one client holds it
 // open, and after the last client left and the room object hibernated (DO lifecycle: ~10 s idle,
 // PLATFORM.md), polling until the heap is back near where it started.
 import path from "node:path";
 import * as Y from "yjs";
 import { openClient } from "./lib/clients.mjs";
-import { heapAfterGc } from "./lib/inspector.mjs";
+import { heapAfterGc } from "../scripts/local/inspect-heap.ts";
 import { benchUser, createRoom } from "./lib/roomful.mjs";
 import { now, sleep, startProcess, waitFor } from "./lib/util.mjs";
 

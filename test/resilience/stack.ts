@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { heapAfterGc } from "../../scripts/local/inspect-heap.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -101,7 +102,7 @@ export class Stack {
    */
   async jsHeapAfterGc(): Promise<number> {
     // "core:user:" is the app's isolate (the Worker and its objects); the rest are Miniflare's.
-    return inspectHeap(`ws://127.0.0.1:${this.inspectorPort}/core:user:`);
+    return heapAfterGc(`ws://127.0.0.1:${this.inspectorPort}/core:user:`);
   }
 
   rss(): number {
@@ -141,38 +142,3 @@ function groupPids(pgid: number): number[] {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * Used heap of one isolate after a full collection, over the inspector protocol. workerd does
- * not answer HeapProfiler.collectGarbage, but a heap snapshot collects first (its chunks are
- * streamed and ignored).
- */
-async function inspectHeap(url: string): Promise<number> {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.addEventListener("open", resolve, { once: true });
-    ws.addEventListener("error", reject, { once: true });
-  });
-  let nextId = 1;
-  const call = (method: string) =>
-    new Promise<any>((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), 120_000);
-      const onMessage = (event: MessageEvent) => {
-        const reply = JSON.parse(String(event.data));
-        if (reply.id !== id) return;
-        clearTimeout(timer);
-        ws.removeEventListener("message", onMessage);
-        if (reply.error) reject(new Error(`inspector ${method}: ${reply.error.message}`));
-        else resolve(reply.result);
-      };
-      ws.addEventListener("message", onMessage);
-      ws.send(JSON.stringify({ id, method }));
-    });
-  try {
-    await call("HeapProfiler.enable");
-    await call("HeapProfiler.takeHeapSnapshot");
-    return (await call("Runtime.getHeapUsage")).usedSize as number;
-  } finally {
-    ws.close();
-  }
-}

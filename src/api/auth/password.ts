@@ -1,6 +1,7 @@
 // PBKDF2-SHA256 password hashing with WebCrypto. The iteration count is stored
 // with each hash so it can be raised later without invalidating old passwords.
-import { fromBase64Url, timingSafeEqual, toBase64Url } from "../../shared/crypto.ts";
+import { fromBase64Url, toBase64Url } from "../../shared/base64.ts";
+import { timingSafeEqual } from "../../shared/crypto.ts";
 
 // workerd refuses PBKDF2 above 100,000 iterations, so that is the ceiling here.
 const PBKDF2_ITERATIONS = 100_000;

@@ -4,14 +4,11 @@ import { notifications, rooms, users } from "../../db/schema.ts";
 import type { Env } from "../../env.ts";
 import { database } from "../../core/db.ts";
 import { mentionedIds } from "../../shared/mentions.ts";
-import { shownName } from "../../shared/display-name.ts";
+import { currentNames } from "../users/names.ts";
 
 /** Current names of everyone the texts mention, for renderMentions. */
-export async function mentionNames(env: Env, texts: string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(texts.flatMap(mentionedIds))];
-  if (ids.length === 0) return new Map();
-  const rows = await database(env).select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
-  return new Map(rows.map((row) => [row.id, shownName(row.name)]));
+export function mentionNames(env: Env, texts: string[]): Promise<Map<string, string>> {
+  return currentNames(env, texts.flatMap(mentionedIds));
 }
 
 export async function unreadCount(env: Env, userId: string): Promise<number> {

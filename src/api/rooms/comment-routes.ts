@@ -1,11 +1,8 @@
 // /api/rooms/:id/comments: comment threads anchored in the room's document, for scripts and the
 // web client. The room object stores them and announces every change to the room's sockets;
 // this router checks the caller's rights (src/core/access.ts) and puts current names on authors.
-import { inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { users } from "../../db/schema.ts";
-import { database } from "../../core/db.ts";
 import { roomStub, type CommentFailure } from "../../rooms/stub.ts";
 import type { AnchorRequest, CommentActor, CommentResult } from "../../rooms/comments/threads.ts";
 import { MAX_COMMENT_CHARS, MAX_QUOTE_CHARS, type Thread } from "../../shared/comments.ts";
@@ -20,6 +17,8 @@ import { ApiError, forbidden, notFound, tooManyRequests } from "../errors.ts";
 import { documentRoute } from "../openapi.ts";
 import { idSchema, readJson, readParams, readQuery } from "../validation.ts";
 import { commentableRoom, viewableRoom } from "./load.ts";
+import { currentNames } from "../users/names.ts";
+import { fromBase64 } from "../../shared/base64.ts";
 import type { RoomAccess } from "../../core/access.ts";
 
 export const commentRoutes = new Hono<AppEnv>();
@@ -91,13 +90,9 @@ async function commentEvent(c: AppContext, access: RoomAccess, type: string, dat
   else if (data.threadDeleted) await unindexThread(c.env, access.room.id, data.threadId);
 }
 
-const bytes = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-
 /** Authors as they are called now; a deleted account's comments stay, with no name. */
 async function withCurrentNames(c: AppContext, threads: Thread[]): Promise<Thread[]> {
-  const ids = [...new Set(threads.flatMap((t) => t.comments.map((m) => m.author.id)).filter((id): id is string => id !== null))];
-  const rows = ids.length ? await database(c.env).select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)) : [];
-  const names = new Map(rows.map((row) => [row.id, shownName(row.name)]));
+  const names = await currentNames(c.env, threads.flatMap((t) => t.comments.map((m) => m.author.id)).filter((id): id is string => id !== null));
   return threads.map((thread) => ({
     ...thread,
     comments: thread.comments.map((m) => ({ ...m, author: { id: m.author.id, name: m.author.id === null ? SYSTEM_AUTHOR : (names.get(m.author.id) ?? null) } })),
@@ -130,7 +125,7 @@ documentRoute({
 commentRoutes.post("/", async (c) => {
   const access = await commentableRoom(c);
   const { body, anchor } = await readJson(c, createBody);
-  const request: AnchorRequest = "quote" in anchor ? anchor : { start: bytes(anchor.start), end: bytes(anchor.end) };
+  const request: AnchorRequest = "quote" in anchor ? anchor : { start: fromBase64(anchor.start), end: fromBase64(anchor.end) };
   const thread = valueOf(c, await roomStub(c.env, access.room.id).createThread(commentActor(c, access), body, request));
   notifyAbout(c, access, thread, thread.comments[0]!.id, false);
   await commentEvent(c, access, "comment.created", { threadId: thread.id, commentId: thread.comments[0]!.id }, thread);

@@ -1,7 +1,7 @@
 // Webhook signing secrets are needed in clear to sign, so they are stored encrypted (AES-GCM,
 // key = SHA-256 of SESSION_SECRET and a purpose label): a leaked database alone cannot forge
 // deliveries. Changing SESSION_SECRET makes stored secrets unreadable: rotate the webhooks' secrets then.
-import { fromBase64Url, toBase64Url } from "../../shared/crypto.ts";
+import { fromBase64Url, toBase64Url } from "../../shared/base64.ts";
 
 const keys = new Map<string, Promise<CryptoKey>>();
 

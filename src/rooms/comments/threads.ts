@@ -5,6 +5,7 @@
 // exceptions, across RPC. Every change is announced to the room's sockets (`announce`).
 import * as Y from "yjs";
 import { RateLimiter } from "../../core/token-bucket.ts";
+import { toBase64 } from "../../shared/base64.ts";
 import type { Comment, Thread, ThreadStatus } from "../../shared/comments.ts";
 import { type Anchor, anchorAtQuote, anchorFromPositions, AnchorResolver, type ResolvedAnchor } from "./anchor.ts";
 import { type CommentRow, CommentStore, type ThreadRow } from "./store.ts";
@@ -31,7 +32,6 @@ export type ThreadChange = { thread: Thread } | { deletedThreadId: string };
 const QUOTE_REFRESH_MS = 2000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const base64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 const refused = (refusal: CommentRefusal): { ok: false; refusal: CommentRefusal } => ({ ok: false, refusal });
 
 function present(row: ThreadRow, anchor: ResolvedAnchor, comments: CommentRow[]): Thread {
@@ -40,8 +40,8 @@ function present(row: ThreadRow, anchor: ResolvedAnchor, comments: CommentRow[])
     anchor: {
       quote: anchor.orphaned ? row.last_quote : anchor.quote,
       orphaned: anchor.orphaned,
-      start: base64(row.anchor_start),
-      end: base64(row.anchor_end),
+      start: toBase64(new Uint8Array(row.anchor_start)),
+      end: toBase64(new Uint8Array(row.anchor_end)),
     },
     resolved: row.resolved === 1,
     createdAt: iso(row.created_at),

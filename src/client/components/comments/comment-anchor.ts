@@ -6,6 +6,7 @@ import type { EditorState } from "@tiptap/pm/state";
 import type { EditorView } from "@tiptap/pm/view";
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
+import { fromBase64, toBase64 } from "../../../shared/base64.ts";
 
 type Binding = { doc: Y.Doc; type: Y.XmlFragment; mapping: Map<Y.AbstractType<unknown>, unknown> };
 
@@ -15,8 +16,6 @@ function bindingOf(state: EditorState): Binding | null {
   return binding?.mapping ? { doc: sync!.doc ?? binding.doc, type: sync!.type ?? binding.type, mapping: binding.mapping } : null;
 }
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 function relative(binding: Binding, pos: number, assoc: number): string | null {
   const made = absolutePositionToRelativePosition(pos, binding.type, binding.mapping as never);
