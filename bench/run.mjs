@@ -17,6 +17,7 @@ import { authorizedWebSocket, openClient, trackProgress } from "./lib/clients.mj
 import { benchUser, createRoom, documentStats, postChat, takeSnapshot } from "./lib/roomful.mjs";
 import { applyOp, loadTrace } from "./lib/trace.mjs";
 import { cachedDocument } from "./lib/documents.mjs";
+import { INSPECTOR_PORT, startProfile } from "./lib/profile.mjs";
 import { median, now, pool, sleep, startProcess, summary, waitFor } from "./lib/util.mjs";
 import { roomMemory } from "./memory.mjs";
 import { reconnectStorm } from "./reconnect.mjs";
@@ -24,8 +25,8 @@ import { reconnectStorm } from "./reconnect.mjs";
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const C = quick
-  ? { fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10, stormClients: 200 }
-  : { fanoutReaders: [1, 50, 200], fanoutOps: 600, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100, stormClients: 200 };
+  ? { trials: 1, fanoutReaders: [1, 50, 200], fanoutOps: 80, fanoutRate: 40, writers: [[10, 30], [50, 6]], coldCopies: [1], coldTrials: 1, replayOps: 2_000, presence: [100, 500], chatMessages: 10, stormClients: 200 }
+  : { trials: 3, fanoutReaders: [1, 50, 200], fanoutOps: 400, fanoutRate: 40, writers: [[10, 400], [50, 80]], coldCopies: [1, 10], coldTrials: 3, replayOps: Infinity, presence: [100, 500], chatMessages: 100, stormClients: 200 };
 // --servers=roomful,yws narrows a run while profiling; the table then compares with fewer references.
 // --replay-ops=N replays only the trace's first N operations (profiling the replay stage).
 const replayOps = Number(process.argv.find((a) => a.startsWith("--replay-ops="))?.slice(13));
@@ -36,19 +37,30 @@ const stateRoot = mkdtempSync(path.join(os.tmpdir(), "roomful-bench-"));
 const t0 = now();
 const log = (...a) => console.error(`[${((now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const trace = loadTrace();
+// BENCH_PROFILE=<dir>: a CPU profile of Roomful's workerd per server lifetime (lib/profile.mjs).
+const profileDir = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
+let profiles = 0;
 
 // ---- servers -------------------------------------------------------------------------
 const launch = {
-  roomful: (build) => startProcess("roomful", [path.join(root, "scripts/local/serve.ts"), "--port", "8801", "--state", path.join(stateRoot, "roomful"), ...(build ? [] : ["--no-build"]),
+  roomful: (build) => profiled(startProcess("roomful", [path.join(root, "scripts/local/serve.ts"), "--port", "8801", "--state", path.join(stateRoot, "roomful"), ...(build ? [] : ["--no-build"]),
     // The per-connection flood guard is lifted: the benchmark measures the server, not the limiter.
     "--var", "ROOM_FRAME_BURST=1000000", "--var", "ROOM_FRAMES_PER_SECOND=1000000",
     // One bench user creates every room: the per-user room quota would cap the run, not measure it.
     "--var", "MAX_ROOMS_PER_USER=1000000",
     // The presence scenario opens every chat socket as that one user: lift the per-user socket cap and frame budget too.
-    "--var", "CHAT_SOCKETS_PER_USER=1000000", "--var", "CHAT_FRAME_BURST=1000000", "--var", "CHAT_FRAMES_PER_SECOND=1000000"]),
+    "--var", "CHAT_SOCKETS_PER_USER=1000000", "--var", "CHAT_FRAME_BURST=1000000", "--var", "CHAT_FRAMES_PER_SECOND=1000000",
+    ...(profileDir ? ["--inspector-port", String(INSPECTOR_PORT)] : [])])),
   yws: () => startProcess("yws", [path.join(root, "bench/servers/y-websocket-server.mjs"), "--port", "8802", "--state", path.join(stateRoot, "yws")]),
   hocuspocus: () => startProcess("hocuspocus", [path.join(root, "bench/servers/hocuspocus.mjs"), "--port", "8803", "--state", path.join(stateRoot, "hocuspocus")]),
 };
+/** With BENCH_PROFILE, Roomful's workerd is sampled from start to stop. */
+async function profiled(starting) {
+  const proc = await starting;
+  if (!profileDir) return proc;
+  const profile = await startProfile(profileDir, `roomful-${++profiles}`);
+  return { ...proc, stop: () => profile.stop().catch((e) => log(`profile: ${e.message}`)).then(proc.stop) };
+}
 const procs = {};
 const targets = {};
 let user;
@@ -342,6 +354,33 @@ async function attempt(label, fn) {
   }
 }
 
+/**
+ * Runs `scenario` C.trials times per server, the servers taking turns (so a slow minute of the
+ * machine is shared), and keeps each server's median of every number (booleans: all trials).
+ */
+async function trials(label, scenario) {
+  const runs = Object.fromEntries(SERVERS.map((kind) => [kind, []]));
+  for (let trial = 1; trial <= C.trials; trial++) {
+    for (const kind of SERVERS) {
+      const result = await attempt(`${label} ${kind}${C.trials > 1 ? ` (trial ${trial} of ${C.trials})` : ""}`, () => scenario(kind));
+      if (result) runs[kind].push(result);
+    }
+  }
+  return Object.fromEntries(SERVERS.map((kind) => [kind, runs[kind].length ? medianOfFields(runs[kind]) : null]));
+}
+
+function medianOfFields(list) {
+  const out = {};
+  for (const key of Object.keys(list[0])) {
+    const values = list.map((result) => result[key]);
+    if (typeof values[0] === "number") out[key] = round2(median(values));
+    else if (typeof values[0] === "boolean") out[key] = values.every(Boolean);
+    else out[key] = values[0];
+  }
+  out.trials = list.length;
+  return out;
+}
+
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, async () => {
     await Promise.all(Object.values(procs).map((p) => p.stop().catch(() => {})));
@@ -364,8 +403,7 @@ try {
   if (want("fanout")) {
     results.scenarios.fanout = {};
     for (const n of C.fanoutReaders) {
-      const per = {};
-      for (const kind of SERVERS) per[kind] = await attempt(`fan-out ${kind} ${n} readers`, () => fanout(kind, n));
+      const per = await trials(`fan-out ${n} readers`, (kind) => fanout(kind, n));
       results.scenarios.fanout[n] = per;
       for (const p of ["p50", "p95", "p99"]) row(`fan-out ${n} reader${n > 1 ? "s" : ""} ${p} (ms)`, "lower", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.[p]])));
     }
@@ -374,8 +412,7 @@ try {
     await fresh("throughput");
     results.scenarios.throughput = {};
     for (const [n, each] of C.writers) {
-      const per = {};
-      for (const kind of SERVERS) per[kind] = await attempt(`throughput ${kind} ${n} writers`, () => throughput(kind, n, each));
+      const per = await trials(`throughput ${n} writers`, (kind) => throughput(kind, n, each));
       results.scenarios.throughput[n] = per;
       row(`${n} writers: ops/s to convergence`, "higher", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.opsPerSecond])));
       row(`${n} writers: convergence after last send (ms)`, "lower", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.convergenceMs])));
@@ -400,8 +437,7 @@ try {
   }
   if (want("replay")) {
     await fresh("replay");
-    const per = {};
-    for (const kind of SERVERS) per[kind] = await attempt(`replay ${kind}`, () => replay(kind));
+    const per = await trials("replay", replay);
     results.scenarios.replay = per;
     const ops = per.roomful?.ops ?? per.yws?.ops;
     row(`1 writer replays ${ops} ops: ops/s`, "higher", Object.fromEntries(SERVERS.map((k) => [k, per[k]?.opsPerSecond])));

@@ -65,10 +65,31 @@ export async function recordEvent(env: Env, event: EventInput): Promise<void> {
   await recordEvents(env, [event]);
 }
 
+/** Events waiting to be recorded, per object (recordEventLater). */
+const pendingEvents = new WeakMap<object, EventInput[]>();
+/** Statements per D1 batch from recordEventLater. */
+const LATER_BATCH = 50;
+
 /**
- * For code off the request's path (a Durable Object's listener): records in the background and
- * logs a failure instead of throwing; the change itself already happened.
+ * For a Durable Object's code off the request's path (a listener): records in the background and
+ * logs a failure instead of throwing; the change itself already happened. Events of one object
+ * wait for the end of its turn and whatever messages are already queued (a zero timer), then go
+ * in order as one D1 batch and one webhook wake: a busy chat pays per batch, not per message.
  */
 export function recordEventLater(ctx: Pick<ExecutionContext, "waitUntil">, env: Env, event: EventInput): void {
-  ctx.waitUntil(recordEvent(env, event).catch((error) => console.error(`event ${event.type} was not recorded`, error)));
+  const pending = pendingEvents.get(ctx);
+  if (pending) return void pending.push(event);
+  const events = [event];
+  pendingEvents.set(ctx, events);
+  setTimeout(() => {
+    pendingEvents.delete(ctx);
+    ctx.waitUntil(recordInBatches(env, events));
+  }, 0);
+}
+
+async function recordInBatches(env: Env, events: EventInput[]): Promise<void> {
+  for (let i = 0; i < events.length; i += LATER_BATCH) {
+    const batch = events.slice(i, i + LATER_BATCH);
+    await recordEvents(env, batch).catch((error) => console.error(`${batch.length} events (${batch[0]!.type}, ...) were not recorded`, error));
+  }
 }

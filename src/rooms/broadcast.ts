@@ -2,9 +2,10 @@
 // out through here, merged, straight to the runtime's sockets.
 //
 // Group commit: updates are applied at once but written when they are flushed. Every flush
-// first calls `commit` (the room writes all staged updates in one SQLite transaction), then
-// sends; the output gate holds the frames until that write is durable. So a flood of updates
-// costs one commit per flush instead of one per update, and nothing is sent unstored.
+// first calls `commit` (the room writes all staged updates, merged, in one SQLite transaction),
+// then sends what was stored; the output gate holds the frames until that write is durable. So
+// a flood of updates costs one commit (and one row) per flush instead of one per update, and
+// nothing is sent unstored.
 //
 // Why not YServer's own broadcast: it walks partyserver's getConnections(), which deserializes
 // every socket's attachment for every message, and sends each update and each awareness frame
@@ -37,7 +38,8 @@ export function flushInterval(sockets: number): number {
 }
 
 export class RoomBroadcaster {
-  #updates: Uint8Array[] = [];
+  /** Updates applied and staged since the last flush; the flush sends what the commit returns. */
+  #pendingUpdates = 0;
   #awarenessClients = new Set<number>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -45,14 +47,18 @@ export class RoomBroadcaster {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly awareness: awarenessProtocol.Awareness,
-    /** Stores every staged update; false if that failed (then nothing is sent). */
-    private readonly commit: () => boolean,
+    /**
+     * Stores every staged update and returns the updates stored since the last flush (merged
+     * by the storage: one merge serves the write and the send); null if storing failed, and
+     * then nothing is sent.
+     */
+    private readonly commit: () => Uint8Array[] | null,
   ) {}
 
-  /** A document update, applied and staged: it is stored by the flush that sends it. */
-  queueUpdate(update: Uint8Array): void {
-    this.#updates.push(update);
-    if (this.#updates.length >= MAX_BATCH_UPDATES) this.flush();
+  /** A document update was applied and staged: the next flush stores it, then sends it. */
+  noteUpdate(): void {
+    this.#pendingUpdates++;
+    if (this.#pendingUpdates >= MAX_BATCH_UPDATES) this.flush();
     else this.#schedule();
   }
 
@@ -73,26 +79,26 @@ export class RoomBroadcaster {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#lastFlushAt = Date.now();
-    if (!this.commit()) {
-      this.#updates = [];
+    this.#pendingUpdates = 0;
+    const stored = this.commit();
+    if (!stored) {
       this.#awarenessClients.clear();
       return;
     }
-    const frames = [this.#updateFrame(), this.#awarenessFrame()].filter((f): f is Uint8Array => f !== null);
+    const frames = [this.#updateFrame(stored), this.#awarenessFrame()].filter((f): f is Uint8Array => f !== null);
     if (frames.length === 0) return;
+    // No readyState check: the runtime's getter costs as much as a send, per socket per flush;
+    // a socket that is closing throws, and its onClose does the bookkeeping.
     for (const socket of this.ctx.getWebSockets()) {
-      if (socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
       try {
         for (const frame of frames) socket.send(frame);
       } catch {
-        // closing under us; its onClose does the bookkeeping
+        // closed or closing
       }
     }
   }
 
-  #updateFrame(): Uint8Array | null {
-    const updates = this.#updates;
-    this.#updates = [];
+  #updateFrame(updates: Uint8Array[]): Uint8Array | null {
     if (updates.length === 0) return null;
     return syncUpdateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
   }

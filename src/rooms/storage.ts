@@ -1,10 +1,11 @@
 // The room's durable document in its own SQLite storage:
-//   doc_updates: every accepted update, one row per update (group commit writes many in one
-//                transaction, but the format is the same as one commit per update)
+//   doc_updates: every accepted update; a commit (group commit: all the updates of one flush)
+//                writes them merged, one row per MERGE_AT_MOST, each row an ordinary Yjs update
 //   doc_state:   the latest compacted state, split in chunks (SQLite rows cap at 2 MB)
 // Load = doc_state + doc_updates in order. Compaction replaces both in one transaction.
 //   attr_inserts, attr_deletes: who wrote and deleted which Yjs ids (attribution/store.ts),
 //                written in the same transaction as the updates; compaction leaves them be
+import * as Y from "yjs";
 import { AttributionStore } from "./attribution/store.ts";
 
 /** Chunk size for blobs: well under the 2 MB per-row limit of DO SQLite. */
@@ -29,12 +30,32 @@ function chunks(bytes: Uint8Array): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
 }
 
+const byteLength = (parts: Uint8Array[]) => parts.reduce((n, part) => n + part.byteLength, 0);
+
+/**
+ * A commit's updates as rows: merged, so that a flush of many updates is one INSERT (the
+ * per-row cost dominated a flood). At most MERGE_AT_MOST per merge: Y.mergeUpdates re-sorts
+ * its inputs at every step, quadratic in their number.
+ */
+const MERGE_AT_MOST = 32;
+function mergedRows(updates: Uint8Array[]): Uint8Array[] {
+  if (updates.length === 1) return updates;
+  const rows: Uint8Array[] = [];
+  for (let i = 0; i < updates.length; i += MERGE_AT_MOST) {
+    const group = updates.slice(i, i + MERGE_AT_MOST);
+    rows.push(group.length === 1 ? group[0]! : Y.mergeUpdates(group));
+  }
+  return rows;
+}
+
 export class DocumentStorage {
   #stats: StorageStats = { stateBytes: 0, logBytes: 0, logCount: 0 };
   /** Next log sequence number, kept in memory so an append is a single INSERT. */
   #nextSeq = 1;
   /** Applied but not yet written: commit() writes them together (group commit). */
   #staged: Uint8Array[] = [];
+  /** Written, not yet taken by the broadcaster (takeCommitted): what the next flush sends. */
+  #committed: Uint8Array[] = [];
   /** Authors of the staged updates' ids, written by the same commit. */
   readonly attribution: AttributionStore;
 
@@ -94,10 +115,6 @@ export class DocumentStorage {
     this.#stats.logCount += 1;
   }
 
-  get hasStaged(): boolean {
-    return this.#staged.length > 0;
-  }
-
   /**
    * Writes every staged update in one transaction (one SQLite commit for the whole group, with
    * the turn). Frames sent after this in the same turn are held by the output gate until it
@@ -107,9 +124,10 @@ export class DocumentStorage {
     const staged = this.#staged;
     if (staged.length === 0) return;
     this.#staged = [];
+    const rows = mergedRows(staged);
     const sql = this.storage.sql;
     this.storage.transactionSync(() => {
-      for (const update of staged) {
+      for (const update of rows) {
         const seq = this.#nextSeq++;
         chunks(update).forEach((part, index) => {
           sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", seq, index, part);
@@ -117,13 +135,26 @@ export class DocumentStorage {
       }
       this.attribution.commit();
     });
+    this.#committed.push(...rows);
+    // stage() counted each update; the log holds the merged rows.
+    this.#stats.logCount += rows.length - staged.length;
+    this.#stats.logBytes += byteLength(rows) - byteLength(staged);
+  }
+
+  /** The updates written since the last call, merged in rows: stored, and not yet sent to anyone. */
+  takeCommitted(): Uint8Array[] {
+    const committed = this.#committed;
+    this.#committed = [];
+    return committed;
   }
 
   /**
    * Replaces the state and the whole log with one compacted state, atomically. `state` is the
-   * whole document, staged updates included, so they are stored by this write.
+   * whole document, staged updates included, so they are stored by this write (and are then
+   * committed, waiting for the broadcaster like any other).
    */
   compact(state: Uint8Array): void {
+    const staged = this.#staged;
     this.#staged = [];
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
@@ -135,6 +166,7 @@ export class DocumentStorage {
       this.attribution.prune();
     });
     this.#stats = { stateBytes: state.byteLength, logBytes: 0, logCount: 0 };
+    this.#committed.push(...mergedRows(staged));
   }
 
   isEmpty(): boolean {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Room } from "../../src/rooms/room.ts";
 import { roomStub } from "../../src/rooms/stub.ts";
+import { storedText } from "../helpers/room-storage.ts";
 import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { partyClient, stockClient, synced, until } from "../helpers/yjs-clients.ts";
@@ -39,7 +40,8 @@ describe("group commit", () => {
       expect(room.document.getText("t").toString()).toBe("xxxxx"); // applied at once
       expect(storedRows(state)).toBe(before); // staged, not yet written
       await new Promise((resolve) => setTimeout(resolve, 20)); // the broadcaster's flush
-      expect(storedRows(state)).toBe(before + 5); // one row per update: the storage format is unchanged
+      expect(storedRows(state)).toBe(before + 1); // the five merged in one row, an ordinary Yjs update
+      expect(storedText(state)).toBe("xxxxx");
     });
   });
 
@@ -60,7 +62,8 @@ describe("group commit", () => {
       };
       room.onCustomMessage(connection as never, JSON.stringify({ type: "hello" }));
       expect(sent.some((frame) => frame.includes('"access"'))).toBe(true);
-      expect(storedRows(state)).toBe(before + 2); // stored in the same turn, before the flush timer
+      expect(storedRows(state)).toBe(before + 1); // stored in the same turn, before the flush timer
+      expect(storedText(state)).toBe("xx");
     });
   });
 
@@ -70,7 +73,8 @@ describe("group commit", () => {
       const before = storedRows(state);
       for (const update of clientUpdates(3)) Y.applyUpdate(room.document, update, "client");
       const answer = await room.getState();
-      expect(storedRows(state)).toBe(before + 3);
+      expect(storedRows(state)).toBe(before + 1);
+      expect(storedText(state)).toBe("xxx");
       const read = new Y.Doc();
       Y.applyUpdate(read, answer);
       expect(read.getText("t").toString()).toBe("xxx");
@@ -90,8 +94,7 @@ describe("group commit", () => {
     const joiner = stockClient(room.id, owner.auth);
     await synced(joiner);
     await until(() => expect(joiner.doc.getText("t").toString()).toBe("xxxx"));
-    const stored = await runInDurableObject(stub, (_room: Room, state) => storedRows(state));
-    expect(stored).toBeGreaterThanOrEqual(4);
+    expect(await runInDurableObject(stub, (_room: Room, state) => storedText(state))).toBe("xxxx");
     writer.close();
     joiner.close();
   });
