@@ -13,10 +13,24 @@ import { now, waitFor } from "./util.mjs";
  */
 export function authorizedWebSocket(token) {
   return class extends WS {
+    /** The upgrade answer's Server-Timing header (Roomful: total, access, room). */
+    serverTiming = null;
     constructor(url, protocols) {
       super(url, protocols, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+      this.once("upgrade", (response) => (this.serverTiming = response.headers["server-timing"] ?? null));
     }
   };
+}
+
+/** `total;dur=12.0,access;desc="...";dur=3.0` as { total: 12, access: 3 }. */
+export function parseServerTiming(header) {
+  const out = {};
+  for (const metric of header?.split(",") ?? []) {
+    const [name, ...params] = metric.split(";").map((part) => part.trim());
+    const dur = params.find((p) => p.startsWith("dur="));
+    if (name && dur) out[name] = Number(dur.slice(4));
+  }
+  return out;
 }
 
 /**
@@ -64,6 +78,8 @@ export function openClient(target, room, { passive = true } = {}) {
     text,
     provider,
     openedAt: () => openedAt,
+    /** Roomful's Server-Timing for the last socket upgrade, parsed (parseServerTiming). */
+    serverTiming: () => parseServerTiming(socket()?.serverTiming),
     synced: (timeoutMs = 30_000) => waitFor(() => isSynced, timeoutMs, `${target.kind} sync`, 2),
     bufferedAmount: () => socket()?.bufferedAmount ?? 0,
     close() {

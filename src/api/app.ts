@@ -1,5 +1,6 @@
 // The HTTP surface of Roomful, one line per resource group: read this file to see the API.
 import { Hono } from "hono";
+import { timing } from "hono/timing";
 import { authenticate } from "./auth/guards.ts";
 import { refuseCrossSiteWrites } from "./auth/cross-site.ts";
 import { bodyLimits } from "./body-limits.ts";
@@ -45,6 +46,8 @@ app.use("/api/*", apiCors);
 app.use("/api/*", bodyLimits);
 app.use("/api/*", authenticate);
 app.use("/api/*", refuseCrossSiteWrites);
+// Server-Timing on room socket upgrades (total, access, room): where a cold open's time goes.
+app.use("/parties/*", timing());
 app.use("/parties/*", authenticate);
 
 app.route("/api/health", healthRoutes);

@@ -51,7 +51,7 @@ const noChannel = (channel: Channel, ref?: string): ServerFrame => ({
 /** Stores, then fans out: the insert commits before any subscriber can see the message. */
 export function publish(host: ChatHost, channel: Channel, author: Author, body: string, sender?: { connection: Connection; nonce?: string }): ChatMessage {
   const message = host.messages.append(channel, author, body);
-  toChannel(host.subscribersOf(channel), channel, { type: "message", message }, (c) => c.id === sender?.connection.id);
+  toChannel(host.subscribersOf(channel), { type: "message", message }, sender && ((c) => c.id === sender.connection.id));
   if (sender) send(sender.connection, { type: "message", message, ...(sender.nonce && { nonce: sender.nonce }) });
   return message;
 }
@@ -109,7 +109,7 @@ export async function editMessage(host: ChatHost, connection: Connection, state:
   }
   const message = host.messages.edit(frame.id, frame.body);
   if (!message) return; // deleted while we checked access
-  toChannel(host.subscribersOf(message.channel), message.channel, { type: "edited", message }, (c) => c.id === connection.id);
+  toChannel(host.subscribersOf(message.channel), { type: "edited", message }, (c) => c.id === connection.id);
   send(connection, { type: "edited", message });
 }
 
@@ -125,7 +125,7 @@ export async function deleteMessage(host: ChatHost, connection: Connection, stat
   }
   host.messages.remove(frame.id);
   const deleted: ServerFrame = { type: "deleted", channel: existing.channel, id: existing.id };
-  toChannel(host.subscribersOf(existing.channel), existing.channel, deleted, (c) => c.id === connection.id);
+  toChannel(host.subscribersOf(existing.channel), deleted, (c) => c.id === connection.id);
   send(connection, deleted);
 }
 
@@ -139,7 +139,6 @@ export function typing(host: ChatHost, connection: Connection, state: ConnState,
   lastTyping.set(connection, now);
   toChannel(
     host.subscribersOf(channel),
-    channel,
     { type: "typing", channel, user: { id: state.userId, name: state.name } },
     (c) => (c.state as ConnState | null)?.userId === state.userId,
   );

@@ -103,4 +103,20 @@ describe("room connections", () => {
     expect(await roomStub(env, room.id).connectedUserIds()).toEqual([mallory.id]);
     ws.close(1000, "done");
   });
+
+  it("says in Server-Timing where an upgrade's time went: room access and the room object", async () => {
+    const owner = await signUp("Owner");
+    const room = await createRoom(owner.auth);
+    const headers = new Headers({ upgrade: "websocket", cookie: owner.auth.cookie! });
+    const response = await exports.default.fetch(new Request(`${BASE}/parties/room/${room.id}`, { headers }));
+    expect(response.status).toBe(101);
+    const metrics = Object.fromEntries(
+      response.headers.get("server-timing")!.split(",").map((metric) => [metric.split(";")[0], /dur=([\d.]+)/.exec(metric)?.[1]]),
+    );
+    expect(Object.keys(metrics).sort()).toEqual(["access", "room", "total"]);
+    for (const value of Object.values(metrics)) expect(Number(value)).toBeGreaterThanOrEqual(0);
+    const ws = response.webSocket!;
+    ws.accept();
+    ws.close(1000, "done");
+  });
 });

@@ -3,6 +3,7 @@
 // 401/404 response and not a single document byte. The object accepts only the identity and
 // role signed below for this room (src/core/identity.ts; client-sent copies are removed first).
 import { Hono } from "hono";
+import { endTime, startTime } from "hono/timing";
 import { getServerByName } from "partyserver";
 import { userSocketsStub } from "../../rooms/stub.ts";
 import { credentialOf } from "../auth/credential-of.ts";
@@ -26,7 +27,9 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   const mayWrite = mayWriteOverSocket(principal);
   // The registry of the user's socket rooms is told before the upgrade (a revocation from now on
   // looks in this room), alongside the access check: a room noted but refused costs nothing.
+  startTime(c, "access", "room access (D1)");
   const [access] = await Promise.all([roomAccess(c.env, roomId, principal), principal.user ? userSocketsStub(c.env, principal.user.id).note(roomId) : null]);
+  endTime(c, "access");
   // Null: may not see the room at all.
   const role = access && connectionRoleFor(access, mayWrite);
   if (!role) throw notFound("Room");
@@ -45,6 +48,10 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   headers.delete("authorization");
   headers.delete("cookie");
 
+  startTime(c, "room", "room object: start + load + connect");
   const room = await getServerByName(c.env.ROOM as unknown as Parameters<typeof getServerByName>[0], roomId);
-  return room.fetch(new Request(url, { headers }));
+  const upstream = await room.fetch(new Request(url, { headers }));
+  endTime(c, "room");
+  // A fetched response's headers are immutable: a copy takes the Server-Timing header.
+  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: upstream.headers, webSocket: upstream.webSocket });
 });
