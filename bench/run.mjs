@@ -1,8 +1,9 @@
 // Roomful against the reference Yjs servers, on this machine, in one run.
 //
-//   npm run bench              # the full run (~17 minutes, most of it the whole-trace replay)
-//   npm run bench -- --quick   # a small version (about 4 minutes: the reconnect storm and the
-//                              # memory scenario take 3 of them)
+//   npm run bench              # the full run (~15 minutes: three trials of fan-out, writers and
+//                              # the whole-trace replay per server, medians in the table)
+//   npm run bench -- --quick   # a small version, one trial each (about 4 minutes: the reconnect
+//                              # storm and the memory scenario take 3 of them)
 //
 // Starts Roomful (scripts/local/serve.ts: the production Worker in workerd), @y/websocket-server
 // and Hocuspocus on 127.0.0.1:8801-8803, drives all three from this one Node process, prints one

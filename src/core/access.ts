@@ -103,13 +103,28 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
   return row?.role ?? null;
 }
 
-/** The actor's access to a room, or null when the room does not exist: one D1 round trip (room and role together). */
-export async function roomAccess(env: Env, roomId: string, actor: Actor | null): Promise<RoomAccess | null> {
-  const [row] = await database(env)
+/**
+ * The room and one user's role in it (at most one row), for roomAccess or a D1 batch. `userId`
+ * may be a subquery: the caller's sign-in is then looked up in the same round trip.
+ */
+export function roomAndRoleQuery(env: Env, roomId: string, userId: string | SQL) {
+  return database(env)
     .select({ room: rooms, role: roomMembers.role })
     .from(rooms)
-    .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, actor?.user?.id ?? "")))
+    .leftJoin(roomMembers, and(eq(roomMembers.roomId, rooms.id), eq(roomMembers.userId, userId)))
     .where(eq(rooms.id, roomId))
     .limit(1);
+}
+
+export type RoomAndRole = { room: Room; role: RoomRole | null };
+
+/** What roomAccess answers, from a row of roomAndRoleQuery. */
+export function accessFromRow(row: RoomAndRole | undefined, actor: Actor | null): RoomAccess | null {
   return row ? accessFor(row.room, row.role, actor) : null;
+}
+
+/** The actor's access to a room, or null when the room does not exist: one D1 round trip (room and role together). */
+export async function roomAccess(env: Env, roomId: string, actor: Actor | null): Promise<RoomAccess | null> {
+  const [row] = await roomAndRoleQuery(env, roomId, actor?.user?.id ?? "");
+  return accessFromRow(row, actor);
 }

@@ -4,6 +4,7 @@ import type { User } from "../../db/schema.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { forbidden, unauthorized } from "../errors.ts";
 import { type Principal, resolvePrincipal, type TokenScope } from "./principal.ts";
+import { accessFromRow, type RoomAccess } from "../../core/access.ts";
 
 /** The two WebSocket routes, where browsers cannot set an Authorization header. */
 const QUERY_TOKEN_ROUTES = [/^\/parties\/room\/[^/]+$/, /^\/api\/chat\/?$/];
@@ -17,9 +18,13 @@ function mayUseQueryToken(c: AppContext): boolean {
   );
 }
 
+/** A room's own routes and its socket: the room is read with the caller's sign-in (one D1 round trip). */
+const ROOM_ROUTE = /^\/(?:api\/rooms|parties\/room)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+
 /** Resolves the caller for every request; bad credentials are a 401, never anonymous. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await resolvePrincipal(c, { allowQueryToken: mayUseQueryToken(c) });
+  const roomId = ROOM_ROUTE.exec(c.req.path)?.[1];
+  const { principal, room } = await resolvePrincipal(c, { allowQueryToken: mayUseQueryToken(c), roomId });
   if (principal === "invalid") throw unauthorized("The token is not valid.");
   // Tokens are scoped: a read-only token may only read.
   if (principal && principal.via === "token") {
@@ -27,8 +32,20 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!principal.scopes.has(needed)) throw forbidden(`This token lacks the "${needed}" scope.`);
   }
   c.set("principal", principal);
+  if (roomId !== undefined && room !== undefined) c.set("prefetchedRoom", { roomId, access: accessFromRow(room ?? undefined, principal) });
   await next();
 });
+
+/**
+ * The caller's access to `roomId` as read with their sign-in, once: the first lookup of a request
+ * takes it, later ones (after a change the route made) read D1 again. Undefined: not prefetched.
+ */
+export function takePrefetchedAccess(c: AppContext, roomId: string): RoomAccess | null | undefined {
+  const prefetched = c.get("prefetchedRoom");
+  if (!prefetched || prefetched.roomId !== roomId) return undefined;
+  c.set("prefetchedRoom", undefined);
+  return prefetched.access;
+}
 
 export function optionalPrincipal(c: AppContext): Principal | null {
   return c.get("principal") ?? null;

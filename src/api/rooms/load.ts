@@ -4,10 +4,12 @@ import type { AppContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { idParams, readParams } from "../validation.ts";
 import { type RoomAccess, roomAccess } from "../../core/access.ts";
+import { takePrefetchedAccess } from "../auth/guards.ts";
 
 export async function viewableRoom(c: AppContext): Promise<RoomAccess> {
   const { id } = readParams(c, idParams);
-  const access = await roomAccess(c.env, id, c.get("principal") ?? null);
+  const prefetched = takePrefetchedAccess(c, id);
+  const access = prefetched !== undefined ? prefetched : await roomAccess(c.env, id, c.get("principal") ?? null);
   if (!access?.canView) throw notFound("Room");
   return access;
 }

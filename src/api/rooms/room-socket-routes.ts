@@ -8,6 +8,7 @@ import { getServerByName } from "partyserver";
 import { userSocketsStub } from "../../rooms/stub.ts";
 import { credentialOf } from "../auth/credential-of.ts";
 import { assertSocketOrigin, mayWriteOverSocket } from "../auth/socket-guards.ts";
+import { takePrefetchedAccess } from "../auth/guards.ts";
 import type { AppEnv } from "../context.ts";
 import { ApiError, notFound, unauthorized } from "../errors.ts";
 import { idSchema, parseWith } from "../validation.ts";
@@ -28,7 +29,12 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   // The registry of the user's socket rooms is told before the upgrade (a revocation from now on
   // looks in this room), alongside the access check: a room noted but refused costs nothing.
   startTime(c, "access", "room access (D1)");
-  const [access] = await Promise.all([roomAccess(c.env, roomId, principal), principal.user ? userSocketsStub(c.env, principal.user.id).note(roomId) : null]);
+  // Read with the sign-in (one D1 round trip for both) unless this request somehow lacks it.
+  const prefetched = takePrefetchedAccess(c, roomId);
+  const [access] = await Promise.all([
+    prefetched !== undefined ? prefetched : roomAccess(c.env, roomId, principal),
+    principal.user ? userSocketsStub(c.env, principal.user.id).note(roomId) : null,
+  ]);
   endTime(c, "access");
   // Null: may not see the room at all.
   const role = access && connectionRoleFor(access, mayWrite);
