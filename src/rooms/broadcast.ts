@@ -26,11 +26,13 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { awarenessFrame, syncUpdateFrame } from "./frames.ts";
+import { MERGE_AT_MOST } from "./storage.ts";
 
 /** Sends per second a room aims to stay under when busy: sockets x frames per flush. */
 const SENDS_PER_SECOND_BUDGET = 16_000;
 const MAX_INTERVAL_MS = 50;
-export const MAX_BATCH_UPDATES = 32;
+/** A full batch is one merge and one stored row (storage.ts). */
+export const MAX_BATCH_UPDATES = MERGE_AT_MOST;
 
 /** Milliseconds between two flushes when busy: 1 ms per 16 sockets, at most 50 ms. */
 export function flushInterval(sockets: number): number {
