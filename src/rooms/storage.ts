@@ -37,8 +37,9 @@ const byteLength = (parts: Uint8Array[]) => parts.reduce((n, part) => n + part.b
  * A commit's updates as rows: merged, so that a flush of many updates is one INSERT (the
  * per-row cost dominated a flood). At most MERGE_AT_MOST per merge: Y.mergeUpdates re-sorts
  * its inputs at every step, quadratic in their number. The broadcaster flushes at this many,
- * so a full batch is one merge, one row and one frame (96 against 32: the whole-trace replay's
- * first 60k operations 43k against 28-30k ops/s, each flush being a commit and an fsync).
+ * so a full batch is one merge, one row and one frame. 96 rather than 32: each flush is a commit
+ * (locally an fsync), and the replay of the trace's first 60k operations ran at 43k ops/s against
+ * 28-30k (bench/).
  */
 export const MERGE_AT_MOST = 96;
 function mergedRows(updates: Uint8Array[]): Uint8Array[] {
