@@ -104,8 +104,8 @@ export async function memberRole(env: Env, roomId: string, userId: string): Prom
 }
 
 /**
- * The room and one user's role in it (at most one row), for roomAccess or a D1 batch. `userId`
- * may be a subquery: the caller's sign-in is then looked up in the same round trip.
+ * The room and one user's role in it (at most one row). `userId` may be a subquery on the
+ * caller's credential, so the room can be read at the same time as the sign-in.
  */
 export function roomAndRoleQuery(env: Env, roomId: string, userId: string | SQL) {
   return database(env)

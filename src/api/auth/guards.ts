@@ -18,7 +18,7 @@ function mayUseQueryToken(c: AppContext): boolean {
   );
 }
 
-/** A room's own routes and its socket: the room is read with the caller's sign-in (one D1 round trip). */
+/** A room's own routes and its socket: the room is read at the same time as the caller's sign-in. */
 const ROOM_ROUTE = /^\/(?:api\/rooms|parties\/room)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
 
 /** Resolves the caller for every request; bad credentials are a 401, never anonymous. */

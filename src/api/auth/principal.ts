@@ -42,7 +42,7 @@ function bearerFrom(c: AppContext, allowQueryToken: boolean): string | undefined
 /** Names saved before the display-name rules reach sockets and chat cleaned (src/shared/display-name.ts). */
 const withShownName = (user: User): User => ({ ...user, name: shownName(user.name) });
 
-/** A credential's user id as SQL, for the room lookup batched with the sign-in. */
+/** A credential's user id as SQL, for the room lookup read beside the sign-in. */
 const userOfToken = (tokenHash: string) => sql`(SELECT ${apiTokens.userId} FROM ${apiTokens} WHERE ${apiTokens.tokenHash} = ${tokenHash})`;
 const userOfSession = (sessionId: string) => sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`;
 

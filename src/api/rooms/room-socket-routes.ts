@@ -28,8 +28,8 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   const mayWrite = mayWriteOverSocket(principal);
   // The registry of the user's socket rooms is told before the upgrade (a revocation from now on
   // looks in this room), alongside the access check: a room noted but refused costs nothing.
-  startTime(c, "access", "room access (D1)");
-  // Read with the sign-in (one D1 round trip for both) unless this request somehow lacks it.
+  startTime(c, "access", "socket registry (and room access if not read with the sign-in)");
+  // Read at the same time as the sign-in (authenticate), unless this request somehow lacks it.
   const prefetched = takePrefetchedAccess(c, roomId);
   const [access] = await Promise.all([
     prefetched !== undefined ? prefetched : roomAccess(c.env, roomId, principal),
