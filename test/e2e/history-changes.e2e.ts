@@ -1,15 +1,10 @@
 // "Changes since your last visit" in the History panel, in a real browser: one person leaves a
 // room, another edits it, and on coming back the first sees who added what, in their colour.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { colourFor } from "../../src/shared/colour.ts";
-import { startDevStack, type DevStack } from "./dev-stack.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-results");
-const WAIT_MS = 30_000;
+import type { DevStack } from "./dev-stack.ts";
+import { apiAs, editorOf, newPerson, shot, signUp, startBrowserStack, typeAtEnd } from "./browser.ts";
 
 let stack: DevStack;
 let browser: Browser;
@@ -21,50 +16,17 @@ const people = {
   finn: { name: "Finn Example", email: `finn-${run}@example.com` },
 };
 
-const editorOf = (page: Page) => page.locator(".ProseMirror");
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-
-async function signUp(page: Page, who: { name: string; email: string }): Promise<void> {
-  await page.goto(`${stack.webUrl}/#/signup`);
-  await page.getByLabel("Name").fill(who.name);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByTestId("current-user").filter({ hasText: who.name }).waitFor();
-}
-
-/** A JSON API call made by the page itself, with its session cookie. */
-async function apiAs(page: Page, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const init = JSON.stringify({ method, credentials: "include", ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
-  return (await page.evaluate(
-    `fetch(${JSON.stringify(stack.apiUrl + route)}, ${init}).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) }))`,
-  )) as { status: number; body: any };
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
+/** Types at the end once the editor is editable, and waits until the edit is saved. */
+async function typeAndSave(page: Page, text: string): Promise<void> {
   await editorOf(page).and(page.locator('[contenteditable="true"]')).waitFor();
-  await editorOf(page).click();
-  await page.keyboard.press("Control+End");
-  await page.keyboard.type(text);
+  await typeAtEnd(page, text);
   await page.getByText("Unsaved changes").waitFor({ state: "detached" });
 }
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startDevStack(path.join(ARTIFACTS, "dev-stack-history.log"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  for (const [who, set] of [
-    ["erin", (p: Page) => (erin = p)],
-    ["finn", (p: Page) => (finn = p)],
-  ] as const) {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.setDefaultTimeout(WAIT_MS);
-    page.on("pageerror", (error) => console.error(`[${who}] page error:`, error));
-    set(page);
-  }
+  ({ stack, browser } = await startBrowserStack("dev-stack-history.log"));
+  erin = await newPerson(browser, "erin");
+  finn = await newPerson(browser, "finn");
 });
 
 afterEach(async ({ task }) => {
@@ -80,28 +42,28 @@ describe("changes since your last visit", () => {
   let roomId = "";
 
   it("a first visit says so; after leaving, another's edits show with their name and colour", async () => {
-    await signUp(erin, people.erin);
-    await signUp(finn, people.finn);
-    const created = await apiAs(erin, "POST", "/api/rooms", { name: "Changes", visibility: "private" });
+    await signUp(erin, stack.webUrl, people.erin);
+    await signUp(finn, stack.webUrl, people.finn);
+    const created = await apiAs(erin, stack.apiUrl, "POST", "/api/rooms", { name: "Changes", visibility: "private" });
     expect(created.status).toBe(201);
     roomId = created.body.room.id;
-    const invited = await apiAs(erin, "POST", `/api/rooms/${roomId}/members`, { email: people.finn.email, role: "editor" });
+    const invited = await apiAs(erin, stack.apiUrl, "POST", `/api/rooms/${roomId}/members`, { email: people.finn.email, role: "editor" });
     expect(invited.status).toBe(202);
-    expect((await apiAs(finn, "POST", `/api/invitations/${invited.body.invitation.id}/accept`)).status).toBe(200);
-    const finnId = (await apiAs(finn, "GET", "/api/auth/me")).body.user.id as string;
+    expect((await apiAs(finn, stack.apiUrl, "POST", `/api/invitations/${invited.body.invitation.id}/accept`)).status).toBe(200);
+    const finnId = (await apiAs(finn, stack.apiUrl, "GET", "/api/auth/me")).body.user.id as string;
 
     // Erin's first visit: she writes, a snapshot is taken (the room takes them after edits;
     // here at once), and she leaves.
     await erin.goto(`${stack.webUrl}/#/rooms/${roomId}`);
-    await typeAtEnd(erin, "Erin wrote this.");
+    await typeAndSave(erin, "Erin wrote this.");
     await erin.getByRole("tab", { name: "History" }).click();
     await erin.getByText("Your first visit here").waitFor();
-    expect((await apiAs(erin, "POST", `/api/rooms/${roomId}/snapshots`, { label: "Erin's version" })).status).toBe(201);
+    expect((await apiAs(erin, stack.apiUrl, "POST", `/api/rooms/${roomId}/snapshots`, { label: "Erin's version" })).status).toBe(201);
     await erin.goto(`${stack.webUrl}/#/`);
 
     // Finn edits while she is away.
     await finn.goto(`${stack.webUrl}/#/rooms/${roomId}`);
-    await typeAtEnd(finn, " Finn added this.");
+    await typeAndSave(finn, " Finn added this.");
 
     await erin.goto(`${stack.webUrl}/#/rooms/${roomId}`);
     await editorOf(erin).filter({ hasText: "Finn added this." }).waitFor();

@@ -13,7 +13,7 @@ import type { DocumentChange, DocumentChanges } from "../../src/shared/api-types
 import { admin, call, createToken, json, signUp, type Auth } from "../helpers/http.ts";
 import { addMember, createRoom } from "../helpers/rooms.ts";
 import { partyClient, synced, until, type Client } from "../helpers/yjs-clients.ts";
-import fixture from "./fixtures/pre-attribution-room.json";
+import { writePreAttributionRoom } from "../helpers/room-storage.ts";
 
 const BEGINNING = "1970-01-01T00:00:00Z";
 
@@ -142,10 +142,7 @@ describe("attribution", () => {
     await runInDurableObject(roomOf(room.id), async (_instance: Room, state) => {
       const sql = state.storage.sql;
       expect(sql.exec("SELECT name FROM sqlite_master WHERE name LIKE 'attr_%'").toArray()).toEqual([]);
-      for (const ddl of fixture.schema) sql.exec(ddl);
-      const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      for (const row of fixture.doc_state) sql.exec("INSERT INTO doc_state (part, data) VALUES (?, ?)", row.part, bytes(row.data));
-      for (const row of fixture.doc_updates) sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", row.seq, row.part, bytes(row.data));
+      writePreAttributionRoom(sql);
     });
     const text = await call("GET", `/api/rooms/${room.id}/document?format=text`, { auth: owner.auth });
     expect(await text.text()).toContain("Written before attribution existed.");

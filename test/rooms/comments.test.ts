@@ -3,7 +3,7 @@
 // client edits around and inside them, orphaning, restores, live notices and hostile input.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import fixture from "./fixtures/pre-attribution-room.json";
+import { writePreAttributionRoom } from "../helpers/room-storage.ts";
 import type YProvider from "y-partyserver/provider";
 import * as Y from "yjs";
 import { parseRoomNotice, type RoomNotice } from "../../src/shared/room-protocol.ts";
@@ -107,10 +107,7 @@ describe("rooms stored before comments", () => {
     await runInDurableObject(stub, async (_instance: unknown, state: DurableObjectState) => {
       const sql = state.storage.sql;
       expect(sql.exec("SELECT name FROM sqlite_master WHERE name LIKE 'comment%'").toArray()).toEqual([]);
-      for (const ddl of fixture.schema) sql.exec(ddl);
-      const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      for (const row of fixture.doc_state) sql.exec("INSERT INTO doc_state (part, data) VALUES (?, ?)", row.part, bytes(row.data));
-      for (const row of fixture.doc_updates) sql.exec("INSERT INTO doc_updates (seq, part, data) VALUES (?, ?, ?)", row.seq, row.part, bytes(row.data));
+      writePreAttributionRoom(sql);
     });
     const created = await comment(room.id, owner.auth, "Old words", { quote: "before attribution" });
     expect(created.status).toBe(201);

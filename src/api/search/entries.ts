@@ -28,19 +28,11 @@ export async function removeEntry(env: Env, roomId: string, type: EntryType, ite
     .where(and(eq(searchEntries.roomId, roomId), eq(searchEntries.type, type), eq(searchEntries.itemId, itemId)));
 }
 
-/**
- * A message's entry, written only while its author's account exists (one statement, so an
- * index job that runs during an account deletion cannot bring the author's messages back).
- * `authorId` null: written by the admin token, no account to check.
- */
-export async function upsertMessageEntry(env: Env, entry: MessageEntry, authorId: string | null): Promise<void> {
-  await upsertMessageEntries(env, [{ entry, authorId }]);
-}
-
 type MessageEntry = Omit<NewEntry, "type">;
 
-
-// A null author (the admin token's messages) has no account to check. WHERE before ON CONFLICT:
+// A message's entry is written only while its author's account exists (one statement, so an
+// index job that runs during an account deletion cannot bring the author's messages back); a
+// null author (the admin token's messages) has no account to check. WHERE before ON CONFLICT:
 // SQLite's documented way to keep INSERT … SELECT … ON CONFLICT unambiguous. Plain D1
 // statements, since Drizzle's batch does not take raw SQL.
 const MESSAGE_UPSERT = `

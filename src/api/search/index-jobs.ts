@@ -13,7 +13,7 @@ import { documentFromState } from "../../rooms/document/convert.ts";
 import { type ChatMessage, roomChannel } from "../../shared/chat-protocol.ts";
 import { documentBlocks, searchableText } from "./blocks.ts";
 import { recordDocumentUpdated } from "../events/document-events.ts";
-import { type BlockChanges, removeEntry, syncDocumentBlocks, upsertEntry, upsertMessageEntries, upsertMessageEntry } from "./entries.ts";
+import { type BlockChanges, removeEntry, syncDocumentBlocks, upsertEntry, upsertMessageEntries } from "./entries.ts";
 
 const documentJob = z.object({ roomId: z.string().min(1) });
 
@@ -50,15 +50,8 @@ export async function indexMessage(env: Env, job: JobRow): Promise<void> {
   const change = messageJob.parse(job.payload);
   if ("deleted" in change) return removeEntry(env, change.roomId, "message", change.messageId);
   if (!(await loadRoom(env, change.roomId))) return;
-  const entry = {
-    roomId: change.roomId,
-    itemId: change.messageId,
-    title: searchableText(change.author, 200),
-    body: searchableText(change.body),
-    position: change.seq ?? null,
-    at: change.at,
-  };
-  await upsertMessageEntry(env, entry, change.authorId ?? null);
+  const entry = messageEntry(change.roomId, { id: change.messageId, author: change.author, body: change.body, seq: change.seq ?? null, at: change.at });
+  await upsertMessageEntries(env, [{ entry, authorId: change.authorId ?? null }]);
 }
 
 const roomMessagesJob = z.object({ roomId: z.string().min(1), fromSeq: z.number().int().min(0) });
@@ -81,19 +74,23 @@ export async function indexNewMessages(env: Env, job: JobRow): Promise<void> {
     if (page.nextBefore === null || page.messages.some((m) => m.seq < fromSeq)) break;
     before = page.nextBefore;
   }
-  await upsertMessageEntries(env, fresh.map((message) => ({ entry: messageEntry(roomId, message), authorId: message.userId })));
+  await upsertMessageEntries(env, fresh.map((message) => ({ entry: messageEntry(roomId, fromHistory(message)), authorId: message.userId })));
 }
 
-function messageEntry(roomId: string, message: ChatMessage) {
+/** A message's search entry: its author is the title, its position in the channel the position. */
+function messageEntry(roomId: string, message: { id: string; author: string; body: string; seq: number | null; at: number }) {
   return {
     roomId,
     itemId: message.id,
-    title: searchableText(message.userName, 200),
+    title: searchableText(message.author, 200),
     body: searchableText(message.body),
     position: message.seq,
-    at: Date.parse(message.createdAt),
+    at: message.at,
   };
 }
+
+/** A stored chat message as messageEntry reads it. */
+const fromHistory = (message: ChatMessage) => ({ id: message.id, author: message.userName, body: message.body, seq: message.seq, at: Date.parse(message.createdAt) });
 
 /** Rooms per backfill job: each job stays well inside a queue consumer's time. */
 const ROOMS_PER_BACKFILL_JOB = 10;
@@ -107,7 +104,7 @@ export async function indexRoom(env: Env, roomId: string): Promise<void> {
   let before: number | undefined;
   for (;;) {
     const page = await presenceStub(env).history(roomChannel(roomId), before, HISTORY_PAGE);
-    await upsertMessageEntries(env, page.messages.map((message) => ({ entry: messageEntry(roomId, message), authorId: message.userId })));
+    await upsertMessageEntries(env, page.messages.map((message) => ({ entry: messageEntry(roomId, fromHistory(message)), authorId: message.userId })));
     if (page.nextBefore === null) break;
     before = page.nextBefore;
   }
