@@ -78,6 +78,9 @@ function sendIfOpen(connection: Connection, frame: Uint8Array): void {
   }
 }
 
+/** A joiner's upgrade is answered before the stored document is applied; a silent one waits this long. */
+const APPLY_AFTER_UPGRADE_MS = 50;
+
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
 
@@ -110,6 +113,8 @@ export class Room extends YServer {
    * room loaded from a single stored update (a compacted state) sends those bytes as they are.
    */
   #fullState: Uint8Array | null = null;
+  /** The stored document, read at start and not yet applied (#documentReady); null once applied. */
+  #unapplied: Uint8Array[] | null = null;
   /** Whose edit is being applied: every stored id range is attributed to it (attribution/). */
   #author: string = UNKNOWN_AUTHOR;
   /** Whom the document's own clientID (server edits) is attributed to; one author per clientID. */
@@ -126,6 +131,11 @@ export class Room extends YServer {
    * getConnections() (which reads every socket's attachment, one frame at a time). Here the
    * broadcaster is the only listener that sends to all; custom messages go through
    * broadcastCustomMessage below, and every incoming frame through onMessage.
+   *
+   * Start-up reads the stored document but does not apply it: partyserver answers a socket's
+   * upgrade only after onStart (and onConnect), and applying a large document is most of a cold
+   * room's start. The document is applied by whatever needs it first (#documentReady): the
+   * joiner's first frame, an RPC, the alarm, or a timer right after the upgrade.
    */
   override async onStart(): Promise<void> {
     this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness, this.#storedBeforeBroadcast);
@@ -134,18 +144,10 @@ export class Room extends YServer {
       const state = connection.state;
       if (state) this.#awarenessOwners.adopt(connection.id, state.userId, Object.keys(state.awarenessClocks ?? {}).map(Number));
     }
-    await this.#load();
-    // The first update listener: an update is stored before anything else sees it.
-    this.document.on("update", this.#persist);
-    this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
-      this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
-    });
-    // Sockets still open after a wake may hold edits the room never got: ask each (sync step 1).
-    const askForEdits = syncStep1Frame(this.document);
-    for (const connection of this.#connections()) sendIfOpen(connection, askForEdits);
+    await this.#readStored();
   }
 
-  async #load(): Promise<void> {
+  async #readStored(): Promise<void> {
     this.#limits = roomLimits(this.#env);
     this.#storage = new DocumentStorage(this.ctx.storage);
     this.#frames = new FramePolicy(this.#limits, this.#storage);
@@ -165,12 +167,42 @@ export class Room extends YServer {
     );
     if (this.#storage.isEmpty()) await this.#snapshots.restoreLatest();
     const stored = this.#storage.load();
-    const parts = [...(stored.state ? [stored.state] : []), ...stored.updates];
-    if (parts.length === 1) this.#fullState = parts[0]!;
+    this.#unapplied = [...(stored.state ? [stored.state] : []), ...stored.updates];
+    if (this.#unapplied.length === 1) this.#fullState = this.#unapplied[0]!;
+  }
+
+  /**
+   * Applies the stored document once, synchronously (callers need no await), then starts the
+   * listeners and asks every identified socket for the edits the room lacks (sync step 1): the
+   * sockets that joined before it, and after a wake the ones still open, which may hold edits
+   * the room never got.
+   */
+  #documentReady(): void {
+    if (!this.#unapplied) return;
+    const parts = this.#unapplied;
+    this.#unapplied = null;
     this.document.transact(() => {
-      if (stored.state) Y.applyUpdate(this.document, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(this.document, update);
+      for (const part of parts) Y.applyUpdate(this.document, part);
     }, SERVER_ORIGIN);
+    // The first update listener: an update is stored before anything else sees it.
+    this.document.on("update", this.#persist);
+    this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
+      this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
+    });
+    const askForEdits = syncStep1Frame(this.document);
+    for (const connection of this.#connections()) if (connection.state) sendIfOpen(connection, askForEdits);
+  }
+
+  /** #documentReady(); a stored document that cannot be applied resets the room (false). */
+  #documentReadyOrReset(): boolean {
+    try {
+      this.#documentReady();
+      return true;
+    } catch (error) {
+      console.error(`room ${this.name}: applying the stored document failed`, error);
+      this.#resetRoom();
+      return false;
+    }
   }
 
   #persist = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
@@ -262,6 +294,7 @@ export class Room extends YServer {
   /** Merges the log into one state (a single transaction); the state includes staged updates. */
   compactNow(): void {
     if (this.#persistFailed) return;
+    this.#documentReady();
     const state = Y.encodeStateAsUpdate(this.document);
     this.#storage.compact(state);
     // The stored state is the whole document: joiners with nothing get these bytes until the next edit.
@@ -279,6 +312,12 @@ export class Room extends YServer {
       return;
     }
     connection.setState(who);
+    if (this.#unapplied) {
+      // The socket opens now: the document is applied once its first frame arrives (or after
+      // a moment, for a client that says nothing), and #documentReady greets it then.
+      setTimeout(() => this.#documentReadyOrReset(), APPLY_AFTER_UPGRADE_MS);
+      return;
+    }
     // YServer sends the document's state vector and every awareness state: stored ones only.
     if (!this.#storedOrReset()) return;
     await super.onConnect(connection, ctx);
@@ -342,7 +381,14 @@ export class Room extends YServer {
     this.#admittedSockets.add(connection);
     if (this.#destroyed) return;
     const frame = this.#frames.admit(connection, message); // null: refused, the connection is closing
-    switch (frame?.kind) {
+    if (!frame) return;
+    if (this.#unapplied) {
+      // A joiner that knows nothing, before the room applied its document: a document stored
+      // as one piece is the whole answer, and nothing unstored exists yet.
+      if (frame.kind === "sync-step-1" && frame.knowsNothing && this.#fullState) return sendIfOpen(connection, syncStep2Frame(this.#fullState));
+      if (!this.#documentReadyOrReset()) return;
+    }
+    switch (frame.kind) {
       case "custom":
         return this.onCustomMessage(connection, frame.text);
       case "sync-step-1":
@@ -451,6 +497,7 @@ export class Room extends YServer {
   }
 
   onClose(connection: RoomConnection): void {
+    if (!this.#documentReadyOrReset()) return; // the awareness listener tells peers who left
     this.#frames.forget(connection.id);
     // Only the ids this socket still owns: a newer connection of the same user may have taken
     // one over (YServer's own onClose would remove it from under them).
@@ -471,7 +518,8 @@ export class Room extends YServer {
   // ---- snapshots (snapshot-schedule.ts) ---------------------------------------------
 
   async onAlarm(): Promise<void> {
-    if (!this.#destroyed && this.#storedOrReset()) await this.#snapshots.onAlarm();
+    if (this.#destroyed || !this.#documentReadyOrReset()) return;
+    if (this.#storedOrReset()) await this.#snapshots.onAlarm();
   }
 
   async snapshot(request: SnapshotRequest): Promise<WrittenSnapshot | null> {
@@ -485,6 +533,7 @@ export class Room extends YServer {
   /** Plain RPC calls skip partyserver's start-up; this runs onStart if needed. */
   async #ready(): Promise<void> {
     await this.setName(this.name);
+    this.#documentReady();
   }
 
   async getState(): Promise<Uint8Array> {
