@@ -304,9 +304,11 @@ async function presence(connections, messages) {
         else if (frame.type === "subscribed") {
           clearTimeout(timer);
           resolve(ws);
-        } else if (frame.type === "message") {
-          const t = sendAt.get(frame.message.body);
-          if (t !== undefined) {
+        } else if (frame.type === "message" || frame.type === "messages") {
+          // A burst ("messages") carries what arrived while the server was busy sending.
+          for (const message of frame.type === "message" ? [frame.message] : frame.messages) {
+            const t = sendAt.get(message.body);
+            if (t === undefined) continue;
             lastDelivery = now();
             latencies.push(lastDelivery - t);
             delivered++;

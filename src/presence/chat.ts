@@ -13,6 +13,7 @@ import {
 } from "../shared/chat-protocol.ts";
 import type { RoomView } from "./access.ts";
 import { send, toChannel } from "./fanout.ts";
+import type { MessageOutbox } from "./outbox.ts";
 import type { Author, MessageStore } from "./messages.ts";
 import type { RateLimiter } from "../core/token-bucket.ts";
 import type { ConnState } from "./roster.ts";
@@ -24,6 +25,8 @@ const TYPING_EVERY_MS = 1_000;
 export interface ChatHost {
   readonly messages: MessageStore;
   readonly limiter: RateLimiter;
+  /** New messages, sent at the end of a burst (outbox.ts). */
+  readonly outbox: MessageOutbox;
   connections(): Iterable<Connection>;
   /** The open sockets subscribed to `channel` (an in-memory index: no attachment reads). */
   subscribersOf(channel: Channel): Iterable<Connection>;
@@ -48,11 +51,14 @@ const noChannel = (channel: Channel, ref?: string): ServerFrame => ({
   ref,
 });
 
-/** Stores, then fans out: the insert commits before any subscriber can see the message. */
+/**
+ * Stores, then fans out: the insert commits before any subscriber can see the message. The
+ * sender's echo (with its nonce) goes at once; the others get it with the rest of the burst.
+ */
 export function publish(host: ChatHost, channel: Channel, author: Author, body: string, sender?: { connection: Connection; nonce?: string }): ChatMessage {
   const message = host.messages.append(channel, author, body);
-  toChannel(host.subscribersOf(channel), { type: "message", message }, sender && ((c) => c.id === sender.connection.id));
   if (sender) send(sender.connection, { type: "message", message, ...(sender.nonce && { nonce: sender.nonce }) });
+  host.outbox.add(channel, message, sender?.connection);
   return message;
 }
 
@@ -75,6 +81,7 @@ export async function subscribe(host: ChatHost, connection: Connection, state: C
     return send(connection, { type: "error", code: "too_many_subscriptions", message: `At most ${MAX_SUBSCRIPTIONS} channels per connection.` });
   }
   if (!(await mayUseChannel(host, state.userId, channel))) return send(connection, noChannel(channel));
+  host.outbox.flush(); // the page below holds every stored message: none may follow it again
   host.setState(connection, (s) => (s.channels.includes(channel) ? s : { ...s, channels: [...s.channels, channel] }));
   send(connection, { type: "subscribed", channel, ...host.messages.page(channel, undefined, SUBSCRIBE_PAGE) });
 }
@@ -109,6 +116,7 @@ export async function editMessage(host: ChatHost, connection: Connection, state:
   }
   const message = host.messages.edit(frame.id, frame.body);
   if (!message) return; // deleted while we checked access
+  host.outbox.flush(); // the message before its edit
   toChannel(host.subscribersOf(message.channel), { type: "edited", message }, (c) => c.id === connection.id);
   send(connection, { type: "edited", message });
 }
@@ -124,6 +132,7 @@ export async function deleteMessage(host: ChatHost, connection: Connection, stat
     return send(connection, { type: "error", code: "forbidden", message: "You can only delete your own messages.", ref: frame.nonce });
   }
   host.messages.remove(frame.id);
+  host.outbox.flush(); // the message before its deletion
   const deleted: ServerFrame = { type: "deleted", channel: existing.channel, id: existing.id };
   toChannel(host.subscribersOf(existing.channel), deleted, (c) => c.id === connection.id);
   send(connection, deleted);
@@ -137,6 +146,7 @@ export function typing(host: ChatHost, connection: Connection, state: ConnState,
   const now = Date.now();
   if (now - (lastTyping.get(connection) ?? 0) < TYPING_EVERY_MS) return;
   lastTyping.set(connection, now);
+  host.outbox.flush(); // a message before the typing that follows it
   toChannel(
     host.subscribersOf(channel),
     { type: "typing", channel, user: { id: state.userId, name: state.name } },

@@ -13,6 +13,7 @@ import { send, presenceChange } from "./fanout.ts";
 import { LEAVE_GRACE_MS, PendingLeaves } from "./grace.ts";
 import { claimedIdentity, type Identity, verifiedIdentity } from "../core/identity.ts";
 import { type Author, MessageStore, type Page } from "./messages.ts";
+import { MessageOutbox } from "./outbox.ts";
 import { type PresenceLimits, presenceLimits } from "./limits.ts";
 import { RateLimiter } from "../core/token-bucket.ts";
 import { RATE_BURST, RATE_PER_SECOND } from "./rate-limit.ts";
@@ -44,6 +45,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
   /** Room changes go out merged, a few per second at most (coalesce.ts). */
   /** Chat channel → subscribed sockets, in memory (rebuilt from attachments after a wake). */
   readonly subscribers = new ChannelSubscribers(() => this.getConnections());
+  readonly outbox = new MessageOutbox((channel) => this.subscribers.of(channel));
   readonly coalescer = new PresenceCoalescer((userId, before) => this.announceUpdate(userId, before));
   /** Malformed frames per socket, in memory (a wake forgives them; that is fine for a guard). */
   readonly badFrames = new Map<string, number>();
@@ -279,6 +281,7 @@ export class Presence extends Server<Env> implements chat.ChatHost {
       ids.push(id);
     }
     if (byChannel.size === 0) return removed;
+    this.outbox.flush(); // the messages before their deletion
     for (const [channel, ids] of byChannel) {
       for (const connection of this.subscribers.of(channel)) for (const id of ids) send(connection, { type: "deleted", channel, id });
     }

@@ -100,6 +100,8 @@ const serverFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("unsubscribed"), channel: z.string() }),
   z.object({ type: z.literal("history"), ...page }),
   z.object({ type: z.literal("message"), message: chatMessage, nonce: z.string().optional() }),
+  /** Several new messages of one channel, oldest first: what arrived while the server was busy sending. */
+  z.object({ type: z.literal("messages"), channel: z.string(), messages: z.array(chatMessage) }),
   z.object({ type: z.literal("edited"), message: chatMessage }),
   z.object({ type: z.literal("deleted"), channel: z.string(), id: z.string() }),
   z.object({ type: z.literal("typing"), channel: z.string(), user: z.object({ id: z.string(), name: z.string() }) }),

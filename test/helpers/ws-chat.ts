@@ -6,14 +6,19 @@ import { type Auth, authHeaders } from "./http.ts";
 import { upgrade } from "./websocket.ts";
 
 export class ChatSocket {
-  /** Every frame received, in order. */
+  /** Every frame received, in order, a `messages` burst as its messages (as ChatClient hands them on). */
   readonly frames: ServerFrame[] = [];
+  /** Every frame as it came over the wire. */
+  readonly wireFrames: ServerFrame[] = [];
   #waiters: Array<() => void> = [];
   closed = false;
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event: MessageEvent) => {
-      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
+      const frame = JSON.parse(event.data as string) as ServerFrame;
+      this.wireFrames.push(frame);
+      if (frame.type === "messages") this.frames.push(...frame.messages.map((message): ServerFrame => ({ type: "message", message })));
+      else this.frames.push(frame);
       for (const wake of this.#waiters.splice(0)) wake();
     });
     ws.addEventListener("close", () => {

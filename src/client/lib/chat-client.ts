@@ -37,6 +37,11 @@ export class ChatClient {
   }
 
   #receive(frame: ServerFrame): void {
+    if (frame.type === "messages") {
+      // A burst, sent as one frame: listeners see each message as it would have come alone.
+      for (const message of frame.messages) this.#receive({ type: "message", message });
+      return;
+    }
     if (frame.type === "welcome") {
       this.you = frame.you;
       this.online.clear();
