@@ -497,7 +497,6 @@ export class Room extends YServer {
   }
 
   onClose(connection: RoomConnection): void {
-    if (!this.#documentReadyOrReset()) return; // the awareness listener tells peers who left
     this.#frames.forget(connection.id);
     // Only the ids this socket still owns: a newer connection of the same user may have taken
     // one over (YServer's own onClose would remove it from under them).
@@ -507,7 +506,8 @@ export class Room extends YServer {
     this.#awarenessOwners.release(connection.id);
     const known = owned.filter(([id]) => this.document.awareness.states.has(id)).map(([id]) => id);
     if (known.length > 0) awarenessProtocol.removeAwarenessStates(this.document.awareness, known, null);
-    // After a wake the awareness map is empty, so peers are told about the rest directly.
+    // After a wake (and before the document is applied) the awareness map is empty, so peers are
+    // told about the rest directly.
     const forgotten = owned.filter(([id]) => !this.document.awareness.states.has(id) && !known.includes(id));
     if (forgotten.length > 0) {
       const removal = encodeAwarenessRemoval(forgotten);
@@ -530,10 +530,15 @@ export class Room extends YServer {
 
   // ---- RPC for the Worker's REST routes ------------------------------------------------
 
-  /** Plain RPC calls skip partyserver's start-up; this runs onStart if needed. */
+  /** Plain RPC calls skip partyserver's start-up; this runs onStart if needed, and applies the document. */
   async #ready(): Promise<void> {
-    await this.setName(this.name);
+    await this.#started();
     this.#documentReady();
+  }
+
+  /** onStart only: for calls about connections, which need no document. */
+  async #started(): Promise<void> {
+    await this.setName(this.name);
   }
 
   async getState(): Promise<Uint8Array> {
@@ -715,7 +720,7 @@ export class Room extends YServer {
   }
 
   async stats() {
-    await this.#ready();
+    await this.#started();
     return {
       ...this.#storage.stats,
       storedBytes: this.#storage.storedBytes,
@@ -728,7 +733,7 @@ export class Room extends YServer {
 
   /** Users with an open connection (the Worker re-checks them when room access rules change). */
   async connectedUserIds(): Promise<string[]> {
-    await this.#ready();
+    await this.#started();
     const ids = new Set<string>();
     for (const connection of this.#connections()) {
       if (connection.state?.userId) ids.add(connection.state.userId);
@@ -738,7 +743,7 @@ export class Room extends YServer {
 
   /** A member's role changed or they were removed: apply it to their open connections. */
   async updateMemberAccess(userId: string, role: ConnectionRole | null): Promise<void> {
-    await this.#ready();
+    await this.#started();
     for (const connection of this.#connections()) {
       if (connection.state?.userId !== userId) continue;
       if (role === null) {
