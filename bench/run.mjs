@@ -461,7 +461,7 @@ try {
       if (c.roomfulParts) {
         // The Worker's Server-Timing: before "total" starts, the isolate starts and Miniflare's entry Worker forwards.
         const { total, access, room } = c.roomfulParts;
-        row(`    in the Worker: sign-in with room access + socket registry / room object (start, load, connect) / total (ms)`, null, { roomful: `${round2(total - access - room)} + ${access} / ${room} / ${total}`, yws: "n/a", hocuspocus: "n/a" });
+        row(`    in the Worker: sign-in with room access + socket registry / room object (start, read, connect) / total (ms)`, null, { roomful: `${round2(total - access - room)} + ${access} / ${room} / ${total}`, yws: "n/a", hocuspocus: "n/a" });
       }
       row(`  in-process Yjs floor, encode+apply (ms)`, null, { roomful: c.floorMs, yws: c.floorMs, hocuspocus: c.floorMs });
       row(`  cold load / floor`, "lower", Object.fromEntries(SERVERS.map((k) => [k, c[k] && Math.round((c[k] / c.floorMs) * 100) / 100])));

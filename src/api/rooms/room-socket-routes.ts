@@ -54,7 +54,7 @@ roomSocketRoutes.get("/room/:roomId", async (c) => {
   headers.delete("authorization");
   headers.delete("cookie");
 
-  startTime(c, "room", "room object: start + load + connect");
+  startTime(c, "room", "room object: start + read + connect (the document is applied after)");
   const room = await getServerByName(c.env.ROOM as unknown as Parameters<typeof getServerByName>[0], roomId);
   const upstream = await room.fetch(new Request(url, { headers }));
   endTime(c, "room");
