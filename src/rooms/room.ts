@@ -115,6 +115,8 @@ export class Room extends YServer {
   #fullState: Uint8Array | null = null;
   /** The stored document, read at start and not yet applied (#documentReady); null once applied. */
   #unapplied: Uint8Array[] | null = null;
+  /** The timer that applies it for joiners that say nothing (one for all of them). */
+  #applyLater: ReturnType<typeof setTimeout> | null = null;
   /** Whose edit is being applied: every stored id range is attributed to it (attribution/). */
   #author: string = UNKNOWN_AUTHOR;
   /** Whom the document's own clientID (server edits) is attributed to; one author per clientID. */
@@ -181,6 +183,7 @@ export class Room extends YServer {
     if (!this.#unapplied) return;
     const parts = this.#unapplied;
     this.#unapplied = null;
+    if (this.#applyLater !== null) clearTimeout(this.#applyLater);
     this.document.transact(() => {
       for (const part of parts) Y.applyUpdate(this.document, part);
     }, SERVER_ORIGIN);
@@ -315,7 +318,7 @@ export class Room extends YServer {
     if (this.#unapplied) {
       // The socket opens now: the document is applied once its first frame arrives (or after
       // a moment, for a client that says nothing), and #documentReady greets it then.
-      setTimeout(() => this.#documentReadyOrReset(), APPLY_AFTER_UPGRADE_MS);
+      this.#applyLater ??= setTimeout(() => this.#documentReadyOrReset(), APPLY_AFTER_UPGRADE_MS);
       return;
     }
     // YServer sends the document's state vector and every awareness state: stored ones only.
