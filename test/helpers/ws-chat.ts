@@ -37,6 +37,14 @@ export class ChatSocket {
     return socket;
   }
 
+  /** A socket subscribed to `channel` (its `subscribed` page received). */
+  static async subscribed(auth: Auth, channel: string): Promise<ChatSocket> {
+    const socket = await ChatSocket.open(auth);
+    socket.send({ type: "subscribe", channel });
+    await socket.next((f) => f.type === "subscribed" && f.channel === channel);
+    return socket;
+  }
+
   send(frame: ClientFrame | Record<string, unknown> | string | ArrayBuffer): void {
     this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
   }

@@ -9,18 +9,13 @@ import type { Presence } from "../../src/presence/presence.ts";
 import { MessageOutbox } from "../../src/presence/outbox.ts";
 import { presenceStub } from "../../src/presence/stub.ts";
 import { type ChatMessage, roomChannel, type ServerFrame } from "../../src/shared/chat-protocol.ts";
-import { type Auth, signUp } from "../helpers/http.ts";
+import { signUp } from "../helpers/http.ts";
 import { createRoom } from "../helpers/rooms.ts";
 import { ChatSocket, messageWith } from "../helpers/ws-chat.ts";
 
 type Msg = Extract<ServerFrame, { type: "message" }>;
 
-async function subscribed(auth: Auth, channel: string): Promise<ChatSocket> {
-  const socket = await ChatSocket.open(auth);
-  socket.send({ type: "subscribe", channel });
-  await socket.next((f) => f.type === "subscribed" && f.channel === channel);
-  return socket;
-}
+const subscribed = ChatSocket.subscribed;
 
 const bodiesOnTheWire = (socket: ChatSocket) =>
   socket.wireFrames.flatMap((f) => (f.type === "message" ? [[f.message.body]] : f.type === "messages" ? [f.messages.map((m) => m.body)] : []));

@@ -12,12 +12,7 @@ import { ChatSocket, errorWith, eventually, messageWith } from "../helpers/ws-ch
 type Msg = Extract<ServerFrame, { type: "message" }>;
 type Page = { messages: ChatMessage[]; nextBefore: number | null };
 
-async function subscribed(auth: Auth, channel: string): Promise<ChatSocket> {
-  const socket = await ChatSocket.open(auth);
-  socket.send({ type: "subscribe", channel });
-  await socket.next((f) => f.type === "subscribed" && f.channel === channel);
-  return socket;
-}
+const subscribed = ChatSocket.subscribed;
 
 async function post(auth: Auth, roomId: string, body: string): Promise<Response> {
   return call("POST", `/api/rooms/${roomId}/messages`, { auth, body: { body } });
