@@ -12,7 +12,7 @@ import {
   type ServerFrame,
 } from "../shared/chat-protocol.ts";
 import type { RoomView } from "./access.ts";
-import { send, toChannel } from "./fanout.ts";
+import { send } from "./fanout.ts";
 import type { MessageOutbox } from "./outbox.ts";
 import type { Author, MessageStore } from "./messages.ts";
 import type { RateLimiter } from "../core/token-bucket.ts";
@@ -25,11 +25,9 @@ const TYPING_EVERY_MS = 1_000;
 export interface ChatHost {
   readonly messages: MessageStore;
   readonly limiter: RateLimiter;
-  /** New messages, sent at the end of a burst (outbox.ts). */
+  /** New messages, sent at the end of a burst, and every other frame to a channel after them (outbox.ts). */
   readonly outbox: MessageOutbox;
   connections(): Iterable<Connection>;
-  /** The open sockets subscribed to `channel` (an in-memory index: no attachment reads). */
-  subscribersOf(channel: Channel): Iterable<Connection>;
   setState(connection: Connection, change: (state: ConnState) => ConnState): void;
   /** A fresh D1 check of one user's access to one room. */
   roomView(userId: string, roomId: string): Promise<RoomView>;
@@ -116,8 +114,7 @@ export async function editMessage(host: ChatHost, connection: Connection, state:
   }
   const message = host.messages.edit(frame.id, frame.body);
   if (!message) return; // deleted while we checked access
-  host.outbox.flush(); // the message before its edit
-  toChannel(host.subscribersOf(message.channel), { type: "edited", message }, (c) => c.id === connection.id);
+  host.outbox.toChannel(message.channel, { type: "edited", message }, (c) => c.id === connection.id);
   send(connection, { type: "edited", message });
 }
 
@@ -132,9 +129,8 @@ export async function deleteMessage(host: ChatHost, connection: Connection, stat
     return send(connection, { type: "error", code: "forbidden", message: "You can only delete your own messages.", ref: frame.nonce });
   }
   host.messages.remove(frame.id);
-  host.outbox.flush(); // the message before its deletion
   const deleted: ServerFrame = { type: "deleted", channel: existing.channel, id: existing.id };
-  toChannel(host.subscribersOf(existing.channel), deleted, (c) => c.id === connection.id);
+  host.outbox.toChannel(existing.channel, deleted, (c) => c.id === connection.id);
   send(connection, deleted);
 }
 
@@ -146,9 +142,8 @@ export function typing(host: ChatHost, connection: Connection, state: ConnState,
   const now = Date.now();
   if (now - (lastTyping.get(connection) ?? 0) < TYPING_EVERY_MS) return;
   lastTyping.set(connection, now);
-  host.outbox.flush(); // a message before the typing that follows it
-  toChannel(
-    host.subscribersOf(channel),
+  host.outbox.toChannel(
+    channel,
     { type: "typing", channel, user: { id: state.userId, name: state.name } },
     (c) => (c.state as ConnState | null)?.userId === state.userId,
   );

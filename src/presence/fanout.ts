@@ -5,8 +5,13 @@ import type { ServerFrame } from "../shared/chat-protocol.ts";
 import { redact, type RosterEntry, type Viewer } from "./roster.ts";
 
 export function send(connection: Connection, frame: ServerFrame): void {
+  sendText(connection, JSON.stringify(frame));
+}
+
+/** A frame already serialized (once for many recipients). */
+export function sendText(connection: Connection, text: string): void {
   try {
-    connection.send(JSON.stringify(frame));
+    connection.send(text);
   } catch {
     // The socket closed under us; its onClose does the bookkeeping.
   }
@@ -20,12 +25,7 @@ export function send(connection: Connection, frame: ServerFrame): void {
 export function toChannel(connections: Iterable<Connection>, frame: ServerFrame, skip?: (c: Connection) => boolean): void {
   const text = JSON.stringify(frame);
   for (const connection of connections) {
-    if (skip?.(connection)) continue;
-    try {
-      connection.send(text);
-    } catch {
-      // as above
-    }
+    if (!skip?.(connection)) sendText(connection, text);
   }
 }
 

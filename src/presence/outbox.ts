@@ -1,10 +1,12 @@
 // New chat messages: the first after a quiet spell goes to the channel's subscribers at once;
 // those stored while the object is still busy (before a zero timer fires) go out together, one
 // `messages` frame per subscriber, instead of one send per message per subscriber (the send is
-// most of a delivery's cost at hundreds of sockets). Other channel frames (edits, deletes,
-// typing, subscription pages) flush first, so nobody sees them out of order.
+// most of a delivery's cost at hundreds of sockets). Every other frame for a channel's
+// subscribers goes through toChannel here, after what is waiting, so nobody sees an edit,
+// delete or typing before the message it follows.
 import type { Connection } from "partyserver";
 import type { Channel, ChatMessage, ServerFrame } from "../shared/chat-protocol.ts";
+import { sendText, toChannel } from "./fanout.ts";
 
 type Pending = {
   messages: ChatMessage[];
@@ -14,14 +16,6 @@ type Pending = {
 
 function frameOf(channel: Channel, messages: ChatMessage[]): ServerFrame {
   return messages.length === 1 ? { type: "message", message: messages[0]! } : { type: "messages", channel, messages };
-}
-
-function sendText(connection: Connection, text: string): void {
-  try {
-    connection.send(text);
-  } catch {
-    // The socket closed under us; its onClose does the bookkeeping.
-  }
 }
 
 export class MessageOutbox {
@@ -49,6 +43,12 @@ export class MessageOutbox {
       this.#busy = null;
       if (this.#pending.size > 0) this.#sendAndWait();
     }, 0);
+  }
+
+  /** Any other frame for `channel`'s subscribers (fanout.ts toChannel), after the messages waiting. */
+  toChannel(channel: Channel, frame: ServerFrame, skip?: (c: Connection) => boolean): void {
+    this.flush();
+    toChannel(this.subscribersOf(channel), frame, skip);
   }
 
   /** Sends everything waiting: one frame per subscriber and channel, serialized once. */

@@ -304,10 +304,6 @@ export class Presence extends Server<Env> implements chat.ChatHost {
     return this.getConnections();
   }
 
-  subscribersOf(channel: Channel): Iterable<Connection> {
-    return this.subscribers.of(channel);
-  }
-
   /** Every change of a connection's state goes through here, so the subscriber index follows it. */
   setState(connection: Connection, change: (state: ConnState) => ConnState): void {
     const state = stateOf(connection);
