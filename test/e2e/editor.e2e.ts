@@ -47,10 +47,20 @@ beforeAll(async () => {
   await editorOf(hal).and(hal.locator('[contenteditable="true"]')).waitFor();
 });
 
+/** On a failure, each person's undo history: its size, and whether it still follows the document. */
+const undoHistory = `(() => {
+  const editor = document.querySelector(".ProseMirror")?.editor;
+  const undo = editor?.state.plugins.map((p) => (String(p.spec.key?.key).startsWith("y-undo") ? p.getState(editor.state) : null)).find(Boolean)?.undoManager;
+  if (!undo) return "no undo manager";
+  const following = undo.doc._observers.get("afterTransaction")?.has(undo.afterTransactionHandler) ?? false;
+  return JSON.stringify({ undo: undo.undoStack.length, redo: undo.redoStack.length, following, editorDestroyed: editor.isDestroyed });
+})()`;
+
 afterEach(async ({ task }) => {
   if (task.result?.state !== "fail") return;
   const name = task.name.replace(/\W+/g, "-");
   await Promise.all([shot(gina, `FAILED-editor-${name}-gina`), shot(hal, `FAILED-editor-${name}-hal`)]);
+  console.error(`[${task.name}] undo history: Gina ${await gina.evaluate(undoHistory)}, Hal ${await hal.evaluate(undoHistory)}`);
 });
 
 afterAll(async () => {
