@@ -34,7 +34,7 @@ import { CompactionSchedule, logIsLong } from "./compaction.ts";
 import { FramePolicy, type UnresolvedTally } from "./frame-policy.ts";
 import { accessNotice, documentSizeNotice, encodeNotice } from "./notices.ts";
 import { DocumentStorage } from "./storage.ts";
-import { clearPending, hasMissingDependencies } from "./update-dependencies.ts";
+import { clearPending } from "./update-dependencies.ts";
 import { RoomBroadcaster } from "./broadcast.ts";
 import type { SnapshotRow } from "../db/schema.ts";
 import { editorSchema } from "../shared/editor/schema.ts";
@@ -418,17 +418,16 @@ export class Room extends YServer {
     this.#makeRoomFor(update.byteLength);
     if (!this.#frames.admitsGrowth(connection, update.byteLength)) return;
     let failed = false;
-    let unresolved = false;
     try {
-      unresolved = hasMissingDependencies(this.document, update);
-      if (!unresolved) this.#as(connection.state!.userId, () => Y.applyUpdate(this.document, update, connection));
-      if (!unresolved) this.#editors.add(connection.state!.userId);
+      this.#as(connection.state!.userId, () => Y.applyUpdate(this.document, update, connection));
+      this.#editors.add(connection.state!.userId);
     } catch {
       failed = true;
     }
-    // Whatever Yjs could not integrate must not stay in memory (the check above should
-    // leave nothing; this is the backstop). What it did integrate was stored as usual.
-    if (clearPending(this.document)) unresolved = true;
+    // What Yjs integrated is staged like any edit; what it could not (missing dependencies) it
+    // holds as pending, which must not stay in memory: it is dropped here, in the same turn,
+    // and the sender asked to resync. Checking before the apply would decode every update twice.
+    const unresolved = clearPending(this.document);
     if (this.#isWedged()) return this.#resetRoom();
     if (failed) return void this.#frames.reject(connection, RoomCloseCode.malformed, "Invalid Yjs update");
     if (unresolved) return this.#refuseUnresolvable(connection, update.byteLength);

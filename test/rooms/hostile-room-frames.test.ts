@@ -33,7 +33,7 @@ function dependentEdits() {
 }
 
 describe("updates with missing dependencies", () => {
-  it("are refused before they are applied, and nothing is left pending", async () => {
+  it("are refused, and nothing is left pending", async () => {
     const owner = await signUp("GapSender");
     const room = await createRoom(owner.auth);
     const { socket } = await rawConnect(`/parties/room/${room.id}`, owner.auth);
