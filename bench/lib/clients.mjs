@@ -6,6 +6,10 @@ import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { now, waitFor } from "./util.mjs";
 
+// Each WebsocketProvider adds a process "exit" listener (to clear its awareness) until it is
+// destroyed; a stage holds hundreds of clients in this one process, which is not a leak.
+process.setMaxListeners(0);
+
 /**
  * ws with an Authorization header (Roomful authorizes the upgrade like any API call) and
  * without permessage-deflate, which production never negotiates (src/core/deployment.ts sets
