@@ -420,7 +420,6 @@ export class Room extends YServer {
     let failed = false;
     try {
       this.#as(connection.state!.userId, () => Y.applyUpdate(this.document, update, connection));
-      this.#editors.add(connection.state!.userId);
     } catch {
       failed = true;
     }
@@ -428,6 +427,8 @@ export class Room extends YServer {
     // holds as pending, which must not stay in memory: it is dropped here, in the same turn,
     // and the sender asked to resync. Checking before the apply would decode every update twice.
     const unresolved = clearPending(this.document);
+    // A refused update does not make its sender an author of the document.updated event.
+    if (!failed && !unresolved) this.#editors.add(connection.state!.userId);
     if (this.#isWedged()) return this.#resetRoom();
     if (failed) return void this.#frames.reject(connection, RoomCloseCode.malformed, "Invalid Yjs update");
     if (unresolved) return this.#refuseUnresolvable(connection, update.byteLength);
