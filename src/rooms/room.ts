@@ -22,7 +22,7 @@ import type { Env } from "../env.ts";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { AwarenessOwners } from "./awareness-guard.ts";
-import { encodeAwarenessEntries, type ReceivedAwarenessEntry, syncStep1Frame, syncStep2Frame } from "./frames.ts";
+import { awarenessFrame, encodeAwarenessEntries, type ReceivedAwarenessEntry, syncStep1Frame, syncStep2Frame } from "./frames.ts";
 import { roomLimits, type RoomLimits } from "./limits.ts";
 import { type ConnectionRole, parseClientMessage, RoomCloseCode, type RoomNotice } from "../shared/room-protocol.ts";
 import { connectionIdentity } from "./connection-identity.ts";
@@ -31,7 +31,7 @@ import type { SnapshotRequest, WrittenSnapshot } from "./snapshots.ts";
 import { SnapshotSchedule } from "./snapshot-schedule.ts";
 import { noteDocumentEdit } from "../core/search-events.ts";
 import { CompactionSchedule, logIsLong } from "./compaction.ts";
-import { FramePolicy, type UnresolvedTally } from "./frame-policy.ts";
+import { type AdmittedFrame, FramePolicy, type UnresolvedTally } from "./frame-policy.ts";
 import { accessNotice, documentSizeNotice, encodeNotice } from "./notices.ts";
 import { DocumentStorage } from "./storage.ts";
 import { clearPending } from "./update-dependencies.ts";
@@ -78,8 +78,11 @@ function sendIfOpen(connection: Connection, frame: Uint8Array): void {
   }
 }
 
-/** A joiner's upgrade is answered before the stored document is applied; a silent one waits this long. */
-const APPLY_AFTER_UPGRADE_MS = 50;
+/**
+ * A joiner's upgrade is answered before the stored document is applied. One that has not sent
+ * sync step 1 after this long is greeted the stock way (which needs the document applied).
+ */
+const GREET_SILENT_AFTER_MS = 50;
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
@@ -115,8 +118,10 @@ export class Room extends YServer {
   #fullState: Uint8Array | null = null;
   /** The stored document, read at start and not yet applied (#documentReady); null once applied. */
   #unapplied: Uint8Array[] | null = null;
-  /** The timer that applies it for joiners that say nothing (one for all of them). */
-  #applyLater: ReturnType<typeof setTimeout> | null = null;
+  /** Connections that joined before the apply and have not sent sync step 1 yet. */
+  #ungreeted = new Set<string>();
+  /** The timer that greets them if they stay silent (one for all of them). */
+  #greetLater: ReturnType<typeof setTimeout> | null = null;
   /** Whose edit is being applied: every stored id range is attributed to it (attribution/). */
   #author: string = UNKNOWN_AUTHOR;
   /** Whom the document's own clientID (server edits) is attributed to; one author per clientID. */
@@ -136,8 +141,10 @@ export class Room extends YServer {
    *
    * Start-up reads the stored document but does not apply it: partyserver answers a socket's
    * upgrade only after onStart (and onConnect), and applying a large document is most of a cold
-   * room's start. The document is applied by whatever needs it first (#documentReady): the
-   * joiner's first frame, an RPC, the alarm, or a timer right after the upgrade.
+   * room's start. The document is applied by whatever needs it first (#documentReady): an edit,
+   * a sync step 1 with a state vector, an RPC, the alarm, or a joiner that stays silent. Readers
+   * that join with nothing are answered with the stored bytes, and presence and notices need no
+   * document, so a room that people only open and look at never applies it.
    */
   override async onStart(): Promise<void> {
     this.#broadcaster = new RoomBroadcaster(this.ctx, this.document.awareness, this.#storedBeforeBroadcast);
@@ -146,6 +153,9 @@ export class Room extends YServer {
       const state = connection.state;
       if (state) this.#awarenessOwners.adopt(connection.id, state.userId, Object.keys(state.awarenessClocks ?? {}).map(Number));
     }
+    this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
+      this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
+    });
     await this.#readStored();
   }
 
@@ -183,15 +193,13 @@ export class Room extends YServer {
     if (!this.#unapplied) return;
     const parts = this.#unapplied;
     this.#unapplied = null;
-    if (this.#applyLater !== null) clearTimeout(this.#applyLater);
+    this.#ungreeted.clear();
+    if (this.#greetLater !== null) clearTimeout(this.#greetLater);
     this.document.transact(() => {
       for (const part of parts) Y.applyUpdate(this.document, part);
     }, SERVER_ORIGIN);
     // The first update listener: an update is stored before anything else sees it.
     this.document.on("update", this.#persist);
-    this.document.awareness.on("update", ({ added, updated, removed }: AwarenessChanges) => {
-      this.#broadcaster.queueAwareness([...added, ...updated, ...removed]);
-    });
     const askForEdits = syncStep1Frame(this.document);
     for (const connection of this.#connections()) if (connection.state) sendIfOpen(connection, askForEdits);
   }
@@ -316,14 +324,30 @@ export class Room extends YServer {
     }
     connection.setState(who);
     if (this.#unapplied) {
-      // The socket opens now: the document is applied once its first frame arrives (or after
-      // a moment, for a client that says nothing), and #documentReady greets it then.
-      this.#applyLater ??= setTimeout(() => this.#documentReadyOrReset(), APPLY_AFTER_UPGRADE_MS);
+      // The socket opens now, with the others' presence. Stock clients send sync step 1 at once
+      // and are answered from it; the greeting (the room's state vector, which asks a client for
+      // the edits the room lacks) needs the document, so only a silent client gets it, in a moment.
+      this.#sendAwarenessStates(connection);
+      this.#ungreeted.add(connection.id);
+      this.#greetLater ??= setTimeout(() => this.#greetSilentJoiners(), GREET_SILENT_AFTER_MS);
       return;
     }
     // YServer sends the document's state vector and every awareness state: stored ones only.
     if (!this.#storedOrReset()) return;
     await super.onConnect(connection, ctx);
+  }
+
+  /** Applying the document greets every socket (#documentReady); nothing to do if all spoke. */
+  #greetSilentJoiners(): void {
+    this.#greetLater = null;
+    if (this.#ungreeted.size > 0) this.#documentReadyOrReset();
+  }
+
+  /** Every awareness state the room holds, to one joiner (as YServer.onConnect sends them). */
+  #sendAwarenessStates(connection: RoomConnection): void {
+    const states = this.document.awareness.getStates();
+    if (states.size === 0) return;
+    sendIfOpen(connection, awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.document.awareness, [...states.keys()])));
   }
 
   /** `{"type":"hello"}` from a y-partyserver client opts it in to notices: its access, size warnings. */
@@ -386,9 +410,7 @@ export class Room extends YServer {
     const frame = this.#frames.admit(connection, message); // null: refused, the connection is closing
     if (!frame) return;
     if (this.#unapplied) {
-      // A joiner that knows nothing, before the room applied its document: a document stored
-      // as one piece is the whole answer, and nothing unstored exists yet.
-      if (frame.kind === "sync-step-1" && frame.knowsNothing && this.#fullState) return sendIfOpen(connection, syncStep2Frame(this.#fullState));
+      if (this.#answeredUnapplied(connection, frame)) return;
       if (!this.#documentReadyOrReset()) return;
     }
     switch (frame.kind) {
@@ -401,6 +423,31 @@ export class Room extends YServer {
       case "awareness":
         return this.#applyAwareness(connection, frame.entries);
       // "other": a message type the room does not use, ignored as y-websocket servers do.
+    }
+  }
+
+  /**
+   * A frame that needs no document, before the room applied it: presence, notices, and a joiner
+   * that knows nothing (it has no edits to ask for, and a document stored as one piece is the
+   * whole answer; nothing unstored exists yet). False: the caller applies the document first.
+   */
+  #answeredUnapplied(connection: RoomConnection, frame: AdmittedFrame): boolean {
+    switch (frame.kind) {
+      case "custom":
+        this.onCustomMessage(connection, frame.text);
+        return true;
+      case "awareness":
+        this.#applyAwareness(connection, frame.entries);
+        return true;
+      case "other":
+        return true;
+      case "sync-step-1":
+        if (!frame.knowsNothing || !this.#fullState) return false;
+        this.#ungreeted.delete(connection.id);
+        sendIfOpen(connection, syncStep2Frame(this.#fullState));
+        return true;
+      case "update":
+        return false;
     }
   }
 
@@ -501,6 +548,7 @@ export class Room extends YServer {
 
   onClose(connection: RoomConnection): void {
     this.#frames.forget(connection.id);
+    this.#ungreeted.delete(connection.id);
     // Only the ids this socket still owns: a newer connection of the same user may have taken
     // one over (YServer's own onClose would remove it from under them).
     const owned = Object.entries(connection.state?.awarenessClocks ?? {})

@@ -1,11 +1,12 @@
 // A cold room (src/rooms/room.ts): the socket is accepted before the stored document is applied;
-// a joiner with nothing is answered with the stored bytes, and the first frame that needs the
-// document (or a timer, for a silent client) applies it and asks every socket for its edits.
+// a joiner with nothing is answered with the stored bytes, presence and notices need no document,
+// and the first frame that needs it (or a silent client) applies it and asks every socket for
+// its edits (sync step 1: a socket that gets one has seen the apply).
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { syncStep1Frame } from "../../src/rooms/frames.ts";
+import { awarenessFrame, encodeAwarenessEntries, syncStep1Frame, syncUpdateFrame } from "../../src/rooms/frames.ts";
 import type { Room } from "../../src/rooms/room.ts";
 import { DocumentStorage } from "../../src/rooms/storage.ts";
 import { roomStub } from "../../src/rooms/stub.ts";
@@ -54,6 +55,52 @@ describe("a cold room", () => {
     const greeting = await frames.next("sync-step-1");
     expect(Y.decodeStateVector(greeting.stateVector).size).toBe(1); // the stored document's one client
     socket!.close();
+  });
+
+  it("serves readers, their presence and notices without applying the document, and applies it for the first edit", async () => {
+    const { owner, roomId } = await coldRoom("hello");
+    const first = (await rawConnect(`/parties/room/${roomId}`, owner.auth)).socket!;
+    const firstFrames = roomFrames(first);
+    const firstText: string[] = [];
+    first.addEventListener("message", (event) => {
+      if (typeof event.data === "string") firstText.push(event.data);
+    });
+    // What a y-partyserver client sends on open: sync step 1, its presence, hello.
+    first.send(syncStep1Frame(new Y.Doc()));
+    first.send(awarenessFrame(encodeAwarenessEntries([{ clientId: 7, clock: 1, state: JSON.stringify({ cursor: null }) }])));
+    first.send(`__YPS:${JSON.stringify({ type: "hello" })}`);
+    expect((await firstFrames.next("update")).update).toEqual(await storedState(roomId));
+    await until(() => expect(firstText.some((text) => text.includes('"access"'))).toBe(true));
+
+    // A second reader gets the first one's presence on joining, and the document from storage.
+    const second = (await rawConnect(`/parties/room/${roomId}`, owner.auth)).socket!;
+    const secondFrames = roomFrames(second);
+    second.send(syncStep1Frame(new Y.Doc()));
+    const presence = await secondFrames.next("awareness");
+    expect(presence.entries.map((entry) => entry.clientId)).toEqual([7]);
+    await secondFrames.next("update");
+
+    // Long past the silent-joiner timer: nobody was greeted, so the document was never applied;
+    // and each frame was answered once.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([...firstFrames.seen, ...secondFrames.seen].filter((frame) => frame.kind === "sync-step-1")).toEqual([]);
+    expect(firstFrames.seen.map((frame) => frame.kind)).toEqual(["update", "awareness"]); // its presence, echoed like everyone's
+    expect(secondFrames.seen.map((frame) => frame.kind)).toEqual(["awareness", "update"]);
+    expect(firstText.filter((text) => text.includes('"access"'))).toHaveLength(1);
+
+    // The first edit applies it: both are asked for their edits, and the edit reaches the other.
+    const edited = new Y.Doc();
+    Y.applyUpdate(edited, await storedState(roomId));
+    const before = Y.encodeStateVector(edited);
+    edited.getText("t").insert(5, "!");
+    const seenBefore = secondFrames.seen.length;
+    first.send(syncUpdateFrame(Y.encodeStateAsUpdate(edited, before)));
+    await firstFrames.next("sync-step-1");
+    await secondFrames.next("sync-step-1");
+    await secondFrames.next("update", seenBefore);
+    expect(await runInDurableObject(roomStub(env, roomId), (_r: Room, state) => storedText(state))).toBe("hello!");
+    first.close();
+    second.close();
   });
 
   it("takes the edits of the first joiner and of a client that edited offline, and sends each the other's", async () => {
