@@ -80,9 +80,11 @@ function sendIfOpen(connection: Connection, frame: Uint8Array): void {
 
 /**
  * A joiner's upgrade is answered before the stored document is applied. One that has not sent
- * sync step 1 after this long is greeted the stock way (which needs the document applied).
+ * sync step 1 after this long is greeted the stock way (which needs the document applied). Stock
+ * clients send it on open, so it arrives one round trip after the upgrade's answer: this is well
+ * above a slow mobile network's round trip, or every such client would apply the document.
  */
-const GREET_SILENT_AFTER_MS = 50;
+export const GREET_SILENT_AFTER_MS = 2_000;
 
 /** Origin of updates applied by the server itself (REST, restore, reload). */
 export const SERVER_ORIGIN = "roomful-server";
@@ -122,6 +124,13 @@ export class Room extends YServer {
   #ungreeted = new Set<string>();
   /** The timer that greets them if they stay silent (one for all of them). */
   #greetLater: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Connections answered with the stored bytes before the apply: they joined with nothing, so
+   * they hold no edit the room lacks (what they type comes as updates) and the apply does not
+   * ask them. A room that 200 readers opened would otherwise get 200 answers at its first edit,
+   * each carrying the document's whole delete set.
+   */
+  #servedStoredBytes = new Set<string>();
   /** Whose edit is being applied: every stored id range is attributed to it (attribution/). */
   #author: string = UNKNOWN_AUTHOR;
   /** Whom the document's own clientID (server edits) is attributed to; one author per clientID. */
@@ -181,18 +190,22 @@ export class Room extends YServer {
     const stored = this.#storage.load();
     this.#unapplied = [...(stored.state ? [stored.state] : []), ...stored.updates];
     if (this.#unapplied.length === 1) this.#fullState = this.#unapplied[0]!;
+    // A new room has nothing to apply: it starts ready, and greets joiners the stock way.
+    if (this.#unapplied.length === 0) this.#documentReady();
   }
 
   /**
    * Applies the stored document once, synchronously (callers need no await), then starts the
-   * listeners and asks every identified socket for the edits the room lacks (sync step 1): the
-   * sockets that joined before it, and after a wake the ones still open, which may hold edits
-   * the room never got.
+   * listeners and asks the identified sockets for the edits the room lacks (sync step 1): the
+   * sockets that joined before it (but those answered with the stored bytes), and after a wake
+   * the ones still open, which may hold edits the room never got.
    */
   #documentReady(): void {
     if (!this.#unapplied) return;
     const parts = this.#unapplied;
     this.#unapplied = null;
+    const served = this.#servedStoredBytes;
+    this.#servedStoredBytes = new Set();
     this.#ungreeted.clear();
     if (this.#greetLater !== null) clearTimeout(this.#greetLater);
     this.document.transact(() => {
@@ -201,7 +214,7 @@ export class Room extends YServer {
     // The first update listener: an update is stored before anything else sees it.
     this.document.on("update", this.#persist);
     const askForEdits = syncStep1Frame(this.document);
-    for (const connection of this.#connections()) if (connection.state) sendIfOpen(connection, askForEdits);
+    for (const connection of this.#connections()) if (connection.state && !served.has(connection.id)) sendIfOpen(connection, askForEdits);
   }
 
   /** #documentReady(); a stored document that cannot be applied resets the room (false). */
@@ -444,6 +457,7 @@ export class Room extends YServer {
       case "sync-step-1":
         if (!frame.knowsNothing || !this.#fullState) return false;
         this.#ungreeted.delete(connection.id);
+        this.#servedStoredBytes.add(connection.id);
         sendIfOpen(connection, syncStep2Frame(this.#fullState));
         return true;
       case "update":
@@ -549,6 +563,7 @@ export class Room extends YServer {
   onClose(connection: RoomConnection): void {
     this.#frames.forget(connection.id);
     this.#ungreeted.delete(connection.id);
+    this.#servedStoredBytes.delete(connection.id);
     // Only the ids this socket still owns: a newer connection of the same user may have taken
     // one over (YServer's own onClose would remove it from under them).
     const owned = Object.entries(connection.state?.awarenessClocks ?? {})

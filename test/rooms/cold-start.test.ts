@@ -1,13 +1,13 @@
 // A cold room (src/rooms/room.ts): the socket is accepted before the stored document is applied;
 // a joiner with nothing is answered with the stored bytes, presence and notices need no document,
-// and the first frame that needs it (or a silent client) applies it and asks every socket for
-// its edits (sync step 1: a socket that gets one has seen the apply).
+// and the first frame that needs it (or a silent client) applies it and asks the other sockets
+// for their edits (sync step 1).
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { awarenessFrame, encodeAwarenessEntries, syncStep1Frame, syncUpdateFrame } from "../../src/rooms/frames.ts";
-import type { Room } from "../../src/rooms/room.ts";
+import { GREET_SILENT_AFTER_MS, type Room } from "../../src/rooms/room.ts";
 import { DocumentStorage } from "../../src/rooms/storage.ts";
 import { roomStub } from "../../src/rooms/stub.ts";
 import { storedText } from "../helpers/room-storage.ts";
@@ -37,6 +37,9 @@ const storedState = (roomId: string) =>
     return new Uint8Array(rows[0]!.data);
   });
 
+/** How many Yjs clients the room's in-memory document holds: 0 until it is applied. */
+const appliedClients = (roomId: string) => runInDurableObject(roomStub(env, roomId), (room: Room) => room.document.store.clients.size);
+
 describe("a cold room", () => {
   it("answers a joiner with nothing with the stored bytes as they are", async () => {
     const { owner, roomId } = await coldRoom("stored before the restart");
@@ -57,7 +60,7 @@ describe("a cold room", () => {
     socket!.close();
   });
 
-  it("serves readers, their presence and notices without applying the document, and applies it for the first edit", async () => {
+  it("serves readers, their presence and notices without applying the document, and applies it for the first edit without asking the readers", async () => {
     const { owner, roomId } = await coldRoom("hello");
     const first = (await rawConnect(`/parties/room/${roomId}`, owner.auth)).socket!;
     const firstFrames = roomFrames(first);
@@ -80,25 +83,26 @@ describe("a cold room", () => {
     expect(presence.entries.map((entry) => entry.clientId)).toEqual([7]);
     await secondFrames.next("update");
 
-    // Long past the silent-joiner timer: nobody was greeted, so the document was never applied;
-    // and each frame was answered once.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect([...firstFrames.seen, ...secondFrames.seen].filter((frame) => frame.kind === "sync-step-1")).toEqual([]);
+    // Long past the silent-joiner timer: the document was never applied, and each frame was
+    // answered once.
+    await new Promise((resolve) => setTimeout(resolve, GREET_SILENT_AFTER_MS + 300));
+    expect(await appliedClients(roomId)).toBe(0);
     expect(firstFrames.seen.map((frame) => frame.kind)).toEqual(["update", "awareness"]); // its presence, echoed like everyone's
     expect(secondFrames.seen.map((frame) => frame.kind)).toEqual(["awareness", "update"]);
     expect(firstText.filter((text) => text.includes('"access"'))).toHaveLength(1);
 
-    // The first edit applies it: both are asked for their edits, and the edit reaches the other.
+    // The first edit applies it and reaches the other reader. Neither is asked for its edits:
+    // both joined with nothing, so what they type comes as updates.
     const edited = new Y.Doc();
     Y.applyUpdate(edited, await storedState(roomId));
     const before = Y.encodeStateVector(edited);
     edited.getText("t").insert(5, "!");
     const seenBefore = secondFrames.seen.length;
     first.send(syncUpdateFrame(Y.encodeStateAsUpdate(edited, before)));
-    await firstFrames.next("sync-step-1");
-    await secondFrames.next("sync-step-1");
     await secondFrames.next("update", seenBefore);
     expect(await runInDurableObject(roomStub(env, roomId), (_r: Room, state) => storedText(state))).toBe("hello!");
+    expect(await appliedClients(roomId)).toBe(2); // the stored document's client and the edit's
+    expect([...firstFrames.seen, ...secondFrames.seen].filter((frame) => frame.kind === "sync-step-1")).toEqual([]);
     first.close();
     second.close();
   });
