@@ -23,9 +23,9 @@
 // their number: thousands of queued updates took seconds and a gigabyte), and the runtime runs
 // timers only when no message is waiting, so under a flood a timer-only flush would wait for
 // the flood to end.
-import * as awarenessProtocol from "y-protocols/awareness";
+import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { awarenessFrame, syncUpdateFrame } from "./frames.ts";
+import { awarenessStatesFrame, syncUpdateFrame } from "./frames.ts";
 import { MERGE_AT_MOST } from "./storage.ts";
 
 /** Sends per second a room aims to stay under when busy: sockets x frames per flush. */
@@ -48,7 +48,7 @@ export class RoomBroadcaster {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly awareness: awarenessProtocol.Awareness,
+    private readonly awareness: Awareness,
     /**
      * Stores every staged update and returns the updates stored since the last flush (merged
      * by the storage: one merge serves the write and the send); null if storing failed, and
@@ -110,6 +110,6 @@ export class RoomBroadcaster {
     const clients = [...this.#awarenessClients].filter((id) => this.awareness.meta.has(id));
     this.#awarenessClients.clear();
     if (clients.length === 0) return null;
-    return awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return awarenessStatesFrame(this.awareness, clients);
   }
 }

@@ -6,6 +6,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as string from "lib0/string";
+import { type Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import { messageYjsSyncStep2, writeSyncStep1, writeUpdate } from "y-protocols/sync";
 import * as Y from "yjs";
 
@@ -61,6 +62,11 @@ export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
 /** [1, awarenessUpdate]. */
 export function awarenessFrame(awarenessUpdate: Uint8Array): Uint8Array {
   return frame((e) => (encoding.writeVarUint(e, AWARENESS), encoding.writeVarUint8Array(e, awarenessUpdate)));
+}
+
+/** The awareness frame carrying these clients' current states. */
+export function awarenessStatesFrame(awareness: Awareness, clients: number[]): Uint8Array {
+  return awarenessFrame(encodeAwarenessUpdate(awareness, clients));
 }
 
 export function classifyFrame(bytes: Uint8Array): Frame {

@@ -22,7 +22,7 @@ import type { Env } from "../env.ts";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { type AwarenessClocks, encodeAwarenessRemoval, mergeClocks } from "./awareness.ts";
 import { AwarenessOwners } from "./awareness-guard.ts";
-import { awarenessFrame, encodeAwarenessEntries, type ReceivedAwarenessEntry, syncStep1Frame, syncStep2Frame } from "./frames.ts";
+import { awarenessStatesFrame, encodeAwarenessEntries, type ReceivedAwarenessEntry, syncStep1Frame, syncStep2Frame } from "./frames.ts";
 import { roomLimits, type RoomLimits } from "./limits.ts";
 import { type ConnectionRole, parseClientMessage, RoomCloseCode, type RoomNotice } from "../shared/room-protocol.ts";
 import { connectionIdentity } from "./connection-identity.ts";
@@ -360,7 +360,7 @@ export class Room extends YServer {
   #sendAwarenessStates(connection: RoomConnection): void {
     const states = this.document.awareness.getStates();
     if (states.size === 0) return;
-    sendIfOpen(connection, awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.document.awareness, [...states.keys()])));
+    sendIfOpen(connection, awarenessStatesFrame(this.document.awareness, [...states.keys()]));
   }
 
   /** `{"type":"hello"}` from a y-partyserver client opts it in to notices: its access, size warnings. */
